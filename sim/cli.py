@@ -1,0 +1,78 @@
+"""``python -m sim run|validate|presets`` — exit 0 success, 2 invalid input, 1 anything else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import presets
+from .scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, load
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors, like bad input
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m sim", description="Simulate IBM Quantum job scheduling.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    r = sub.add_parser("run", help="run a scenario and print a summary")
+    r.add_argument("scenario", help="a YAML/JSON file, or preset:NAME")
+    r.add_argument("--seed", type=int, help="override the scenario's seed")
+    r.add_argument("--out", help="write jobs/sessions/timeline/events CSV files to this folder")
+    r.add_argument("--max-jobs", type=int, default=DEFAULT_MAX_JOBS,
+                   help=f"refuse scenarios expected to exceed this many jobs "
+                        f"(default {DEFAULT_MAX_JOBS:,})")  # fmt: skip
+    v = sub.add_parser("validate", help="check a scenario without running it")
+    v.add_argument("scenario")
+    v.add_argument("--max-jobs", type=int, default=DEFAULT_MAX_JOBS)
+    sub.add_parser("presets", help="list the built-in scenarios")
+    return p
+
+
+def _problems(err: ScenarioError, source: str) -> int:
+    for problem in err.problems:
+        print(f"{source}: {problem}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "presets":
+            for name in presets.names():
+                s = presets.preset(name)
+                default = " (default)" if name == presets.DEFAULT else ""
+                print(f"{name}{default}: {s.name}")
+            return 0
+        try:
+            scenario = load(args.scenario)
+            check_size(scenario, args.max_jobs)
+            if args.seed is not None and args.seed < 0:
+                raise ScenarioError([])
+        except ScenarioError as err:
+            if not err.problems:
+                print("--seed: must be a non-negative integer", file=sys.stderr)
+                return 2
+            return _problems(err, args.scenario)
+        if args.command == "validate":
+            print(f"{args.scenario}: valid ({scenario.name})")
+            return 0
+        from . import run
+
+        result = run(scenario, seed=args.seed, max_jobs=args.max_jobs)
+        print(result.summary())
+        if args.out:
+            for path in result.save(args.out):
+                print(f"wrote {path}")
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 1
+    except Exception as err:  # noqa: BLE001 — the CLI promises a message, never a traceback
+        print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1

@@ -1,0 +1,599 @@
+"""The scheduler: a dispatcher over our own queues, driven by SimPy's event heap.
+
+No SimPy Process or Resource per job (a PriorityResource re-sorts its queue on every request):
+every change of the world — a submission, a finish, a calibration falling due, a timer — is a
+callback, and each backend has at most one pending *dispatch* that runs after every other event
+of the same instant. So at any instant the scheduler decides with the whole picture: a job that
+arrives exactly when the backend frees up is considered together with the ones already queued.
+
+Event priorities at one instant: world events (1) → state timers such as the ITTL (2) →
+dispatch (3). A job submitted exactly when an ITTL runs out therefore still keeps the session.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import simpy
+
+from .fairshare import Ledger, ShareTree
+from .scenario import Scenario
+from .sessions import END_FAILURES, Session
+
+if TYPE_CHECKING:
+    from .workloads import WorkloadRun
+
+WORLD, TIMER, DISPATCH = 1, 2, 3
+QUEUED, RUNNING, FINAL = 0, 1, 2
+
+
+class Job:
+    __slots__ = (
+        "id", "seq", "k", "workload", "user", "instance", "backend", "session", "mode",
+        "submitted", "quantum", "run_time", "state",
+    )  # fmt: skip
+
+    def __init__(self, jid, seq, k, workload, user, instance, backend, session, mode, now, quantum,
+                 limit):  # fmt: skip
+        self.id = jid
+        self.seq = seq  # global submission order: the tie-breaker "older job first" (R7)
+        self.k = k
+        self.workload = workload
+        self.user = user
+        self.instance = instance
+        self.backend = backend
+        self.session = session
+        self.mode = mode
+        self.submitted = now
+        self.quantum = quantum
+        self.run_time = quantum if quantum <= limit else limit  # R3
+        self.state = QUEUED
+
+
+class Reservation:
+    __slots__ = ("instance", "start", "end", "sessions")
+
+    def __init__(self, instance: int, start: float, end: float):
+        self.instance = instance
+        self.start = start
+        self.end = end
+        self.sessions: list[Session] = []  # sessions of the instance that ran inside (R28)
+
+
+class BackendState:
+    __slots__ = (
+        "name", "queues", "counts", "groups", "busy", "holder", "batches", "calibrations",
+        "reservation", "windows", "dispatch_pending", "wake_at",
+    )  # fmt: skip
+
+    def __init__(self, name: str, n_instances: int):
+        self.name = name
+        self.queues: list[deque[Job]] = [deque() for _ in range(n_instances)]
+        self.counts = [0] * n_instances  # live queued jobs per instance
+        self.groups: dict[int, set[int]] = {}  # group → instances with queued jobs here
+        self.busy = False
+        self.holder: Session | None = None  # the active session holding the backend (R13)
+        self.batches: list[Session] = []  # active batches, oldest activation first (R24)
+        self.calibrations: deque[tuple[str, float]] = deque()  # due, not yet run (R25)
+        self.reservation: Reservation | None = None
+        self.windows: dict[int, list[tuple[float, float]]] = {}  # instance → reserved windows
+        self.dispatch_pending = False
+        self.wake_at: float | None = None
+
+
+class Engine:
+    def __init__(self, scenario: Scenario, seed: int):
+        from .eventlog import EventLog
+
+        self.scenario = scenario
+        self.seed = seed
+        self.knobs = scenario.knobs
+        self.env = simpy.Environment()
+        self.log = EventLog()
+        self.tree = ShareTree.build(scenario)
+        self.ledger = Ledger(self.tree, self.knobs.fair_share_window)
+        self.instance_index = {n: i for i, n in enumerate(self.tree.instance_names)}
+        self.instances = {i.name: i for i in scenario.instances}
+        self.user_instance = {u.name: u.instance for u in scenario.users}
+        n = len(self.tree.instance_names)
+        self.backends = {b.name: BackendState(b.name, n) for b in scenario.backends}
+        self.group_alloc = [s * self.ledger.window for s in self.tree.group_share]
+        self.inst_alloc = [s * self.ledger.window for s in self.tree.instance_share]
+        self.seq = 0
+        self.alive = 0  # workloads still submitting + live jobs + active sessions + calibrations
+        self.running = 0
+        self.stopped = False
+        self.done = simpy.Event(self.env)
+        self.sessions: list[Session] = []
+        self.workloads: dict[str, WorkloadRun] = {}
+
+    # --- scheduling primitives -------------------------------------------------------------
+
+    def later(self, delay: float, fn, priority: int = WORLD) -> None:
+        """Call ``fn()`` after ``delay`` — a bare SimPy event with one callback (no Process)."""
+        ev = simpy.Event(self.env)
+        ev._ok = True
+        ev._value = None
+        ev.callbacks.append(lambda _ev: fn())
+        self.env.schedule(ev, priority, delay)
+
+    def at(self, time: float, fn, priority: int = WORLD) -> None:
+        self.later(max(0.0, time - self.env.now), fn, priority)
+
+    def request_dispatch(self, b: BackendState) -> None:
+        if not b.dispatch_pending and not b.busy:
+            b.dispatch_pending = True
+            self.later(0.0, lambda: self.dispatch(b), DISPATCH)
+
+    def hold(self) -> None:
+        self.alive += 1
+
+    def release(self) -> None:
+        self.alive -= 1
+        if self.alive == 0 and not self.done.triggered:
+            self.done.succeed()
+
+    # --- the run ----------------------------------------------------------------------------
+
+    def run(self) -> float:
+        from .workloads import WorkloadRun
+
+        s = self.scenario
+        for i, inst in enumerate(s.instances):
+            # R8: usage spent before the start counts, as if charged at time 0.
+            self.ledger.charge(0.0, i, inst.used)
+        for b in s.backends:
+            for n, cal in enumerate(b.calibrations):
+                self._schedule_calibration(self.backends[b.name], f"{b.name}/cal{n + 1}", cal,
+                                           cal.start)  # fmt: skip
+        for r in s.reservations:
+            b = self.backends[r.backend]
+            inst = self.instance_index[r.instance]
+            b.windows.setdefault(inst, []).append((r.start, r.end))
+            res = Reservation(inst, r.start, r.end)
+            self.at(r.start, lambda b=b, res=res: self._reservation_start(b, res))
+        for w in s.workloads:
+            self.workloads[w.name] = WorkloadRun(self, w)
+        for w in self.workloads.values():
+            w.begin()
+        for a in s.actions:
+            self.at(a.at, lambda a=a: self.workloads[a.workload].act(a.do, a.job))
+        if s.until is not None:
+            self.at(s.until, self._stop)
+        if self.alive == 0:
+            self.done.succeed()
+        self.env.run(until=self.done)
+        return self.env.now
+
+    def _stop(self) -> None:
+        """``until``: nothing new starts or arrives; a job already running completes (R1)."""
+        self.stopped = True
+        if self.running == 0 and not self.done.triggered:
+            self.done.succeed()
+
+    # --- jobs -------------------------------------------------------------------------------
+
+    def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None,
+               mode: str) -> Job:  # fmt: skip
+        b = wl.backend
+        self.seq += 1
+        job = Job(f"{wl.name}.{k}", self.seq, k, wl.name, wl.user, wl.instance, b, session, mode,
+                  self.env.now, quantum, wl.limit)  # fmt: skip
+        sid = session.id if session else None
+        self.log.add(self.env.now, b.name, "submit", job.id, sid, wl.user,
+                     f"workload={wl.name};mode={mode};quantum={quantum!r}")  # fmt: skip
+        self.hold()
+        if session is not None:
+            if not session.accepting:
+                # R16/R17: a closed or ended session rejects new jobs.
+                reason = END_FAILURES.get(session.end_reason, ("ERROR", "session_closed"))[1]
+                if session.closing and not session.ended:
+                    reason = "session_closed"
+                self._finalize(job, "error", reason)
+                return job
+            session.jobs_submitted += 1
+            if session.first_job is None:
+                session.first_job = job
+            session.queue.append(job)
+            session.queued += 1
+        self._enqueue(b, job)
+        self.request_dispatch(b)
+        return job
+
+    def reject(self, wl: WorkloadRun, k: int, quantum: float, mode: str, reason: str) -> Job:
+        """A submission refused outright (R21: Open-plan sessions under ibm-current)."""
+        b = wl.backend
+        self.seq += 1
+        job = Job(f"{wl.name}.{k}", self.seq, k, wl.name, wl.user, wl.instance, b, None, mode,
+                  self.env.now, quantum, wl.limit)  # fmt: skip
+        self.log.add(self.env.now, b.name, "submit", job.id, None, wl.user,
+                     f"workload={wl.name};mode={mode};quantum={quantum!r}")  # fmt: skip
+        self.hold()
+        self._finalize(job, "error", reason)
+        return job
+
+    def _enqueue(self, b: BackendState, job: Job) -> None:
+        i = job.instance
+        b.queues[i].append(job)
+        if b.counts[i] == 0:
+            b.groups.setdefault(self.tree.instance_group[i], set()).add(i)
+        b.counts[i] += 1
+
+    def _dequeue(self, job: Job) -> None:
+        """Take a queued job out of the counts (its deque entries are skipped lazily)."""
+        b, i = job.backend, job.instance
+        b.counts[i] -= 1
+        if b.counts[i] == 0:
+            g = self.tree.instance_group[i]
+            members = b.groups[g]
+            members.discard(i)
+            if not members:
+                del b.groups[g]
+        s = job.session
+        if s is not None:
+            s.queued -= 1
+
+    def _finalize(self, job: Job, event: str, reason: str = "") -> None:
+        """A job reaches its final state: log it, tell its workload and session."""
+        if job.state == QUEUED and job.submitted <= self.env.now and event != "done":
+            pass
+        job.state = FINAL
+        sid = job.session.id if job.session else None
+        self.log.add(self.env.now, job.backend.name, event, job.id, sid, job.user, reason)
+        self.workloads[job.workload].on_final(job, event == "done")
+        self.release()
+
+    def fail_queued(self, job: Job, status: str, reason: str) -> None:
+        self._dequeue(job)
+        self._finalize(job, "cancelled" if status == "CANCELLED" else "error", reason)
+
+    def cancel_job(self, job: Job) -> None:
+        """A user cancels one queued job; a running or finished job is not affected (R1)."""
+        if job.state != QUEUED:
+            return
+        self.fail_queued(job, "CANCELLED", "user_cancelled")
+        s = job.session
+        if s is not None and s.first_job is job and self.knobs.first_job_cancel_fails_session:
+            self.end_session(s, "first_job_cancelled")  # R19 (ibm-2023)
+        self.request_dispatch(job.backend)
+
+    def _start(self, b: BackendState, job: Job, why: str) -> None:
+        self._dequeue(job)
+        job.state = RUNNING
+        b.busy = True
+        self.running += 1
+        s = job.session
+        if s is not None:
+            if not s.active:
+                self.activate(s)  # R12/R15: a session becomes active when its job starts
+            s.running += 1
+            s.ittl_gen += 1  # a running job stops the ITTL clock
+            res = b.reservation
+            if res is not None and res.instance == s.instance and s not in res.sessions:
+                res.sessions.append(s)
+        self.log.add(self.env.now, b.name, "start", job.id, s.id if s else None, job.user, why)
+        self.later(job.run_time, lambda: self._finish(b, job))
+
+    def _finish(self, b: BackendState, job: Job) -> None:
+        now = self.env.now
+        b.busy = False
+        self.running -= 1
+        s = job.session
+        started = now - job.run_time
+        if job.mode != "session":
+            # R9/R24: job and batch mode charge the quantum seconds actually used, except time
+            # inside the instance's own reservation, which the reservation charges (R27).
+            used = job.run_time - self._reserved_overlap(b, job.instance, started, now)
+            self.ledger.charge(now, job.instance, used)
+            self.log.add(now, b.name, "charge", job.id, s.id if s else None, job.user,
+                         repr(used))  # fmt: skip
+        if job.run_time < job.quantum:
+            self._finalize(job, "error", "max_execution_time")  # R3
+        else:
+            self._finalize(job, "done")
+        if s is not None:
+            s.running -= 1
+            if s.pending_end:
+                self._close_session(s)
+            elif s.closing and s.queued == 0:
+                self._close_session(s)  # R17 drain: done without waiting for the ITTL
+            elif s.active:
+                self._start_ittl(s)  # R14: the ITTL clock restarts when a session job finishes
+        if self.stopped and self.running == 0 and not self.done.triggered:
+            self.done.succeed()
+        self.request_dispatch(b)
+
+    # --- the dispatcher ---------------------------------------------------------------------
+
+    def dispatch(self, b: BackendState) -> None:
+        b.dispatch_pending = False
+        if b.busy or self.stopped:
+            return
+        holder = b.holder
+        res = b.reservation
+        # R25/R29: a due calibration runs at the next free moment, ahead of every user job —
+        # unless the profile lets an active session keep it waiting (ibm-current).
+        if b.calibrations and not (holder is not None and self.knobs.session_blocks_calibration):
+            self._start_calibration(b)
+            return
+        if holder is not None and (res is None or res.instance == holder.instance):
+            if holder.queued:
+                self._start(b, self._next_session_job(holder), "R13 session priority")
+            # else R13: the backend stays held for the session (idle_held) until its ITTL ends.
+            return
+        for batch in b.batches:
+            if batch.queued and (res is None or res.instance == batch.instance):
+                self._start(b, self._next_session_job(batch), "R24 batch priority")
+                return
+        if res is not None:
+            # R27: inside a reservation only the reserved instance runs, in FIFO order.
+            job = self._head(b, res.instance) if b.counts[res.instance] else None
+            if job is not None:
+                self._start(b, job, "R27 reservation")
+            return
+        job = self._fair_share_pick(b)
+        if job is not None:
+            self._start(b, job, "R5 fair share")
+
+    def _next_session_job(self, s: Session) -> Job:
+        q = s.queue
+        while q[0].state != QUEUED:
+            q.popleft()
+        if self.knobs.session_order == "shuffled" and s.queued > 1:
+            # R23: jobs queued together in a session are not guaranteed to run in order.
+            live = s.live_jobs()
+            return live[int(s.rng.integers(len(live)))]
+        return q[0]
+
+    def _head(self, b: BackendState, i: int) -> Job:
+        q = b.queues[i]
+        while q[0].state != QUEUED:
+            q.popleft()
+        return q[0]
+
+    def _blocked(self, i: int) -> bool:
+        limit = self.tree.allocation[i]
+        return limit is not None and self.ledger.used[i] >= limit  # R10
+
+    def _fair_share_pick(self, b: BackendState) -> Job | None:
+        """R5–R7: the group with the smallest used/allocated, then its project, then FIFO.
+
+        Cost grows with the number of instances that have queued jobs here, not with the
+        number of queued jobs.
+        """
+        if not b.groups:
+            return None
+        ledger = self.ledger
+        ledger.expire(self.env.now)
+        used, gused = ledger.used, ledger.group_used
+        best_key = None
+        best_job = None
+        blocked_any = False
+        for g, members in b.groups.items():
+            gkey = gused[g] / self.group_alloc[g]
+            if best_key is not None and gkey > best_key[0]:
+                continue
+            pick_key = None
+            pick = None
+            for i in members:
+                if self.tree.allocation[i] is not None and self._blocked(i):
+                    blocked_any = True
+                    continue
+                head = self._head(b, i)
+                key = (used[i] / self.inst_alloc[i], head.seq)
+                if pick_key is None or key < pick_key:
+                    pick_key, pick = key, head
+            if pick is None:
+                continue
+            oldest = min(self._head(b, i).seq for i in members if not self._blocked(i))
+            key = (gkey, oldest)
+            if best_key is None or key < best_key:
+                best_key, best_job = key, pick
+        if best_job is None and blocked_any:
+            self._wake_when_usage_expires(b)
+        return best_job
+
+    def _wake_when_usage_expires(self, b: BackendState) -> None:
+        """R10: an instance over its allocation waits until old usage leaves the window."""
+        t = self.ledger.next_expiry()
+        if t is None or (b.wake_at is not None and b.wake_at <= t and b.wake_at > self.env.now):
+            return
+        b.wake_at = t
+
+        def wake() -> None:
+            b.wake_at = None
+            self.request_dispatch(b)
+
+        self.at(t, wake)
+
+    # --- calibrations (R25, R26, R29) -----------------------------------------------------
+
+    def _schedule_calibration(self, b: BackendState, cid: str, cal, when: float) -> None:
+        def due() -> None:
+            if self.done.triggered:
+                return
+            if all(c != cid for c, _ in b.calibrations):  # a late one is not queued twice
+                b.calibrations.append((cid, cal.duration))
+                self.log.add(self.env.now, b.name, "calibration_due", None, None, None, cid)
+                self.request_dispatch(b)
+            if cal.every is not None:
+                self.later(cal.every, due)
+
+        self.at(when, due)
+
+    def _start_calibration(self, b: BackendState) -> None:
+        cid, duration = b.calibrations.popleft()
+        b.busy = True
+        self.running += 1
+        self.hold()
+        self.log.add(self.env.now, b.name, "calibration_start", None, None, None, cid)
+
+        def end() -> None:
+            b.busy = False
+            self.running -= 1
+            self.log.add(self.env.now, b.name, "calibration_end", None, None, None, cid)
+            if self.stopped and self.running == 0 and not self.done.triggered:
+                self.done.succeed()
+            self.request_dispatch(b)
+            self.release()
+
+        self.later(duration, end)
+
+    # --- reservations (R27, R28) ------------------------------------------------------------
+
+    def _reservation_start(self, b: BackendState, res: Reservation) -> None:
+        if self.done.triggered:
+            return
+        b.reservation = res
+        name = self.tree.instance_names[res.instance]
+        self.log.add(self.env.now, b.name, "reservation_start", None, None, None, name)
+        holder = b.holder
+        if holder is not None and holder.instance != res.instance:
+            self.deactivate(holder, "reservation")  # the reservation takes the backend (R27)
+        self.at(res.end, lambda: self._reservation_end(b, res))
+        self.request_dispatch(b)
+
+    def _reservation_end(self, b: BackendState, res: Reservation) -> None:
+        if self.done.triggered:
+            return
+        b.reservation = None
+        name = self.tree.instance_names[res.instance]
+        self.ledger.charge(self.env.now, res.instance, res.end - res.start)  # R27
+        self.log.add(self.env.now, b.name, "charge", None, None, None, repr(res.end - res.start))
+        self.log.add(self.env.now, b.name, "reservation_end", None, None, None, name)
+        for s in res.sessions:
+            if not s.ended and not s.pending_end:
+                self.end_session(s, "reservation_ended")  # R28
+        self.request_dispatch(b)
+
+    def _reserved_overlap(self, b: BackendState, instance: int, start: float, end: float) -> float:
+        windows = b.windows.get(instance)
+        if not windows:
+            return 0.0
+        return sum(max(0.0, min(end, e) - max(start, s)) for s, e in windows)
+
+    # --- sessions (R11–R24) -----------------------------------------------------------------
+
+    def open_session(self, s: Session) -> None:
+        self.sessions.append(s)
+        self.log.add(self.env.now, s.backend.name, "session_open", None, s.id, s.user,
+                     f"workload={s.workload};mode={s.mode};max_time={s.max_time!r};"
+                     f"interactive_ttl={s.ittl!r}")  # fmt: skip
+        idle = self.knobs.idle_session_close
+        if idle is not None:
+            # R22: a session that gets no job this long after it was opened closes by itself.
+            def check() -> None:
+                if s.jobs_submitted == 0 and not s.ended:
+                    self.end_session(s, "idle_timeout")
+
+            self.later(idle, check, TIMER)
+
+    def activate(self, s: Session) -> None:
+        b = s.backend
+        s.active = True
+        s.activations += 1
+        s.activated_at = self.env.now
+        self.hold()
+        self.log.add(self.env.now, b.name, "session_activate", None, s.id, s.user,
+                     "first" if s.first_activation is None else "reactivated")  # fmt: skip
+        if s.first_activation is None:
+            s.first_activation = self.env.now
+            # R12: the max_time clock starts at the first activation and never pauses.
+            self.later(s.max_time, lambda: self._max_time_reached(s))
+        if s.holds:
+            if b.holder is not None and b.holder is not s:
+                self.deactivate(b.holder, "reservation")
+            b.holder = s
+        else:
+            b.batches.append(s)
+
+    def _charge_span(self, s: Session) -> None:
+        """R9: a session bills wall-clock time while active, idle ITTL time included."""
+        if not s.holds:
+            return  # R24: a batch bills its jobs' quantum seconds instead
+        start, end = s.activated_at, self.env.now
+        used = end - start - self._reserved_overlap(s.backend, s.instance, start, end)
+        self.ledger.charge(end, s.instance, used)
+        self.log.add(end, s.backend.name, "charge", None, s.id, s.user, repr(used))
+
+    def deactivate(self, s: Session, why: str) -> None:
+        b = s.backend
+        self._charge_span(s)
+        s.active = False
+        s.ittl_gen += 1
+        if b.holder is s:
+            b.holder = None
+        elif s in b.batches:
+            b.batches.remove(s)
+        self.log.add(self.env.now, b.name, "session_deactivate", None, s.id, s.user, why)
+        self.request_dispatch(b)
+        self.release()
+
+    def _start_ittl(self, s: Session) -> None:
+        s.ittl_gen += 1
+        gen = s.ittl_gen
+
+        def expired() -> None:
+            # R14: inactive only if no job of the session is queued (or running) by now.
+            if s.ittl_gen == gen and s.active and not s.queued and not s.running:
+                self.deactivate(s, "interactive_ttl")
+
+        self.later(s.ittl, expired, TIMER)
+
+    def _max_time_reached(self, s: Session) -> None:
+        if not s.ended and not s.pending_end:
+            self.end_session(s, "max_time")  # R16
+
+    def close_session(self, s: Session) -> None:
+        """R17: close() — fail queued jobs (ibm-2023) or drain them with priority."""
+        if s.ended or s.pending_end or s.closing:
+            return
+        self.log.add(self.env.now, s.backend.name, "session_close", None, s.id, s.user,
+                     self.knobs.on_close)  # fmt: skip
+        if self.knobs.on_close == "fail":
+            self.end_session(s, "closed")
+            return
+        s.accepting = False
+        s.closing = True
+        if s.queued == 0 and s.running == 0:
+            self._close_session(s, "closed")
+
+    def end_session(self, s: Session, why: str) -> None:
+        """Stop accepting, fail every queued job, and end once the running job (if any) is done."""
+        s.accepting = False
+        s.end_reason = why
+        status, reason = END_FAILURES[why]
+        for job in s.live_jobs():
+            self.fail_queued(job, status, reason)
+        if s.running:
+            s.pending_end = why  # R16/R18: the running job finishes first
+        else:
+            self._close_session(s, why)
+        self.request_dispatch(s.backend)
+
+    def _close_session(self, s: Session, why: str | None = None) -> None:
+        why = why or s.pending_end or "closed"
+        if s.active:
+            self._charge_span(s)
+            s.active = False
+            b = s.backend
+            if b.holder is s:
+                b.holder = None
+            elif s in b.batches:
+                b.batches.remove(s)
+            self.release()
+        s.ended = True
+        s.pending_end = ""
+        s.closing = False
+        s.accepting = False
+        s.end_reason = why
+        s.ittl_gen += 1
+        self.log.add(self.env.now, s.backend.name, "session_end", None, s.id, s.user, why)
+        self.request_dispatch(s.backend)
+
+    def finish(self) -> None:
+        """End of run: bill sessions still active (they are reported as not ended)."""
+        for s in self.sessions:
+            if s.active:
+                self._charge_span(s)

@@ -1,0 +1,281 @@
+"""Result tables derived from the event log (contract: jobs, sessions, timeline, events).
+
+Nothing here looks at the engine's internal state: every column is computed from the events,
+so a chart, a table and an explanation can never disagree. Tables are built column-wise and
+lazily (a sweep that only needs ``jobs`` never builds the timeline).
+"""
+
+from __future__ import annotations
+
+import bisect
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .scenario import Scenario
+
+JOB_COLUMNS = [
+    "job_id", "workload", "user", "instance", "backend", "mode", "session_id", "submitted",
+    "started", "finished", "wait", "status", "reason", "quantum_seconds",
+]  # fmt: skip
+SESSION_COLUMNS = [
+    "session_id", "workload", "user", "instance", "backend", "mode", "created", "activated",
+    "ended", "end_reason", "activations", "jobs", "jobs_done", "jobs_failed", "usage_seconds",
+    "idle_held_seconds", "max_time", "interactive_ttl",
+]  # fmt: skip
+TIMELINE_COLUMNS = ["backend", "start", "end", "kind", "job_id", "session_id", "user"]
+_STATUS = {"done": "DONE", "error": "ERROR", "cancelled": "CANCELLED"}
+
+
+def _details(series: pd.Series) -> pd.DataFrame:
+    """Split ``key=value;key=value`` details into columns (keys are the same on every row)."""
+    if series.empty:
+        return pd.DataFrame(index=series.index)
+    keys = [part.split("=", 1)[0] for part in series.iloc[0].split(";")]
+    # Values are split from the right so that a workload name may itself contain ';'.
+    parts = series.str.rsplit(";", n=len(keys) - 1, expand=True)
+    parts.columns = keys
+    return parts.apply(lambda col: col.str.split("=", n=1).str[1])
+
+
+class Result:
+    """One simulation run: the event log and the tables derived from it."""
+
+    def __init__(self, scenario: Scenario, seed: int, events: pd.DataFrame, end_time: float):
+        self.scenario = scenario
+        self.seed = seed
+        self.events = events
+        self.end_time = end_time
+        self._user_instance = {u.name: u.instance for u in scenario.users}
+
+    # --- jobs -------------------------------------------------------------------------------
+
+    @cached_property
+    def jobs(self) -> pd.DataFrame:
+        ev = self.events
+        kind = ev["event"]
+        sub = ev[kind == "submit"]
+        info = _details(sub["detail"])
+        jobs = pd.DataFrame(
+            {
+                "job_id": sub["job_id"].to_numpy(dtype=object),
+                "workload": info.get("workload", pd.Series(dtype=object)).to_numpy(dtype=object),
+                "user": sub["user"].to_numpy(dtype=object),
+                "backend": sub["backend"].to_numpy(dtype=object),
+                "mode": info.get("mode", pd.Series(dtype=object)).to_numpy(dtype=object),
+                "session_id": sub["session_id"].to_numpy(dtype=object),
+                "submitted": sub["time"].to_numpy(dtype=float),
+                "quantum_seconds": info.get("quantum", pd.Series(dtype=float))
+                .astype(float)
+                .to_numpy(),
+            }
+        )
+        jobs.insert(3, "instance", jobs["user"].map(self._user_instance).astype(object))
+        starts = ev.loc[kind == "start", ["job_id", "time"]].set_index("job_id")["time"]
+        final = ev.loc[kind.isin(list(_STATUS)), ["job_id", "time", "event", "detail"]]
+        final = final.set_index("job_id")
+        jobs["started"] = jobs["job_id"].map(starts).astype(float)
+        ran = jobs["started"].notna()
+        jobs["finished"] = np.where(ran, jobs["job_id"].map(final["time"]), np.nan).astype(float)
+        jobs["wait"] = jobs["started"] - jobs["submitted"]
+        jobs["status"] = jobs["job_id"].map(final["event"].map(_STATUS)).fillna("QUEUED")
+        jobs["reason"] = jobs["job_id"].map(final["detail"]).fillna("").astype(object)
+        jobs["status"] = jobs["status"].astype(object)
+        return jobs[JOB_COLUMNS].reset_index(drop=True)
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    @cached_property
+    def sessions(self) -> pd.DataFrame:
+        ev = self.events
+        kind = ev["event"]
+        opened = ev[kind == "session_open"]
+        if opened.empty:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in SESSION_COLUMNS})
+        info = _details(opened["detail"])
+        out = pd.DataFrame(
+            {
+                "session_id": opened["session_id"].to_numpy(dtype=object),
+                "workload": info["workload"].to_numpy(dtype=object),
+                "user": opened["user"].to_numpy(dtype=object),
+                "backend": opened["backend"].to_numpy(dtype=object),
+                "mode": info["mode"].to_numpy(dtype=object),
+                "created": opened["time"].to_numpy(dtype=float),
+                "max_time": info["max_time"].astype(float).to_numpy(),
+                "interactive_ttl": info["interactive_ttl"].astype(float).to_numpy(),
+            }
+        )
+        out.insert(3, "instance", out["user"].map(self._user_instance).astype(object))
+        sid = out["session_id"]
+        act = ev[kind == "session_activate"].groupby("session_id")["time"]
+        out["activated"] = sid.map(act.min()).astype(float)
+        out["activations"] = sid.map(act.size()).fillna(0).astype(int)
+        ended = ev[kind == "session_end"].set_index("session_id")
+        out["ended"] = sid.map(ended["time"]).astype(float)
+        out["end_reason"] = sid.map(ended["detail"]).fillna("").astype(object)
+        jobs = self.jobs
+        in_session = jobs[jobs["session_id"].notna()].groupby("session_id")["status"]
+        out["jobs"] = sid.map(in_session.size()).fillna(0).astype(int)
+        done = jobs[jobs["status"] == "DONE"].groupby("session_id").size()
+        failed = jobs[jobs["status"].isin(["ERROR", "CANCELLED"])].groupby("session_id").size()
+        out["jobs_done"] = sid.map(done).fillna(0).astype(int)
+        out["jobs_failed"] = sid.map(failed).fillna(0).astype(int)
+        charges = ev[(kind == "charge") & ev["session_id"].notna()]
+        usage = charges["detail"].astype(float).groupby(charges["session_id"]).sum()
+        out["usage_seconds"] = sid.map(usage).fillna(0.0).astype(float)
+        tl = self.timeline
+        held = tl[tl["kind"] == "idle_held"]
+        held_time = (held["end"] - held["start"]).groupby(held["session_id"]).sum()
+        out["idle_held_seconds"] = sid.map(held_time).fillna(0.0).astype(float)
+        return out[SESSION_COLUMNS].reset_index(drop=True)
+
+    # --- timeline ---------------------------------------------------------------------------
+
+    @cached_property
+    def timeline(self) -> pd.DataFrame:
+        ev = self.events
+        end_time = self.end_time
+        jobs = self.jobs
+        ran = jobs[jobs["started"].notna()]
+        columns: dict[str, list] = {c: [] for c in TIMELINE_COLUMNS}
+        session_mode = dict(
+            zip(
+                self.sessions_opened["session_id"],
+                _details(self.sessions_opened["detail"]).get("mode", pd.Series(dtype=object)),
+                strict=False,
+            )
+        )
+        for backend in [b.name for b in self.scenario.backends]:
+            on = ev[ev["backend"] == backend]
+            busy = []
+            r = ran[ran["backend"] == backend]
+            for jid, sid, user, a, z in zip(r["job_id"], r["session_id"], r["user"],
+                                            r["started"], r["finished"], strict=True):  # fmt: skip
+                busy.append((a, z, "job", jid, sid, user))
+            cs = on.loc[on["event"] == "calibration_start", "time"].to_numpy()
+            ce = on.loc[on["event"] == "calibration_end", "time"].to_numpy()
+            for i, a in enumerate(cs):
+                busy.append(
+                    (a, ce[i] if i < len(ce) else end_time, "calibration", None, None, None)
+                )
+            busy.sort(key=lambda seg: (seg[0], seg[1]))
+            labels = self._idle_labels(on, session_mode, end_time)
+            starts = [lab[0] for lab in labels]
+            cursor = 0.0
+            for seg in busy:
+                self._fill_idle(columns, backend, cursor, seg[0], labels, starts)
+                a, z, kind, jid, sid, user = seg
+                for col, value in zip(TIMELINE_COLUMNS, (backend, a, z, kind, jid, sid, user),
+                                      strict=True):  # fmt: skip
+                    columns[col].append(value)
+                cursor = max(cursor, z)
+            self._fill_idle(columns, backend, cursor, end_time, labels, starts)
+        df = pd.DataFrame(columns)
+        df["start"] = df["start"].astype(float)
+        df["end"] = df["end"].astype(float)
+        for c in ("backend", "kind", "job_id", "session_id", "user"):
+            df[c] = df[c].astype(object)
+        return df
+
+    @cached_property
+    def sessions_opened(self) -> pd.DataFrame:
+        return self.events[self.events["event"] == "session_open"]
+
+    @staticmethod
+    def _idle_labels(on: pd.DataFrame, session_mode: dict, end_time: float) -> list[tuple]:
+        """Partition [0, end] into (start, end, kind, session, user) for idle time.
+
+        A holding session's active span makes idle time ``idle_held`` (R13); a reservation
+        window makes it ``reserved_idle`` (R27); anything else is plain ``idle``.
+        """
+        held: list[tuple[float, float, str, str]] = []
+        open_since: dict[str, tuple[float, str]] = {}
+        windows: list[tuple[float, float]] = []
+        res_start = None
+        for t, event, sid, user in zip(on["time"], on["event"], on["session_id"], on["user"],
+                                       strict=True):  # fmt: skip
+            if event == "session_activate" and session_mode.get(sid) == "session":
+                open_since[sid] = (t, user)
+            elif event in ("session_deactivate", "session_end") and sid in open_since:
+                a, u = open_since.pop(sid)
+                held.append((a, t, sid, u))
+            elif event == "reservation_start":
+                res_start = t
+            elif event == "reservation_end" and res_start is not None:
+                windows.append((res_start, t))
+                res_start = None
+        for sid, (a, u) in open_since.items():
+            held.append((a, end_time, sid, u))
+        if res_start is not None:
+            windows.append((res_start, end_time))
+        cuts = sorted({0.0, end_time, *(x for h in held for x in h[:2]),
+                       *(x for w in windows for x in w)})  # fmt: skip
+        labels = []
+        for a, z in zip(cuts, cuts[1:], strict=False):
+            if z <= a:
+                continue
+            mid = (a + z) / 2
+            holder = next((h for h in held if h[0] <= mid < h[1]), None)
+            if holder is not None:
+                labels.append((a, z, "idle_held", holder[2], holder[3]))
+            elif any(w[0] <= mid < w[1] for w in windows):
+                labels.append((a, z, "reserved_idle", None, None))
+            else:
+                labels.append((a, z, "idle", None, None))
+        return labels
+
+    @staticmethod
+    def _fill_idle(columns: dict, backend: str, a: float, z: float, labels: list,
+                   starts: list) -> None:  # fmt: skip
+        if z <= a:
+            return
+        i = max(0, bisect.bisect_right(starts, a) - 1)
+        while i < len(labels) and labels[i][0] < z:
+            la, lz, kind, sid, user = labels[i]
+            lo, hi = max(a, la), min(z, lz)
+            if hi > lo:
+                for col, value in zip(TIMELINE_COLUMNS, (backend, lo, hi, kind, None, sid, user),
+                                      strict=True):  # fmt: skip
+                    columns[col].append(value)
+            i += 1
+
+    # --- summaries and files ----------------------------------------------------------------
+
+    def utilization(self) -> dict[str, float]:
+        """Share of each backend's time spent running user jobs."""
+        tl = self.timeline
+        out = {}
+        for b in [b.name for b in self.scenario.backends]:
+            seg = tl[tl["backend"] == b]
+            span = seg["end"].max() - seg["start"].min() if not seg.empty else 0.0
+            busy = seg.loc[seg["kind"] == "job", "end"] - seg.loc[seg["kind"] == "job", "start"]
+            out[b] = float(busy.sum() / span) if span > 0 else 0.0
+        return out
+
+    def summary(self) -> str:
+        jobs = self.jobs
+        lines = [f"{self.scenario.name} — seed {self.seed}, {len(jobs)} jobs, "
+                 f"simulated {self.end_time / 3600:.2f} h"]  # fmt: skip
+        counts = jobs["status"].value_counts()
+        statuses = ("DONE", "ERROR", "CANCELLED", "QUEUED")
+        lines.append(
+            "jobs by status: " + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in statuses)
+        )
+        waits = jobs.groupby("mode")["wait"].mean().dropna()
+        by_mode = ", ".join(f"{m} {w:.1f}s" for m, w in waits.items()) or "-"
+        lines.append("mean wait by mode: " + by_mode)
+        util = self.utilization().items()
+        lines.append("utilization: " + ", ".join(f"{b} {u:.1%}" for b, u in util))
+        return "\n".join(lines)
+
+    def save(self, directory: str | Path) -> list[Path]:
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name in ("jobs", "sessions", "timeline", "events"):
+            path = out / f"{name}.csv"
+            getattr(self, name).to_csv(path, index=False, float_format="%.17g")
+            paths.append(path)
+        return paths

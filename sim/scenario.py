@@ -1,0 +1,526 @@
+"""The scenario: a validated, immutable description of backends, instances, users and workloads.
+
+Loading never raises anything but :class:`ScenarioError`, whose ``problems`` each name a field
+path (``workloads[0].quantum``) and say what is wrong in words a user can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .distributions import Distribution
+from .rules import DEFAULT_PROFILE, KNOB_NAMES, PROFILES, Knobs, knobs_for
+from .units import format_duration, parse_duration, parse_rate
+
+MAX_FILE_BYTES = 5_000_000
+DEFAULT_MAX_JOBS = 5_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot run, with one problem per offending field."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _duration(value: Any) -> Any:
+    return None if value is None else parse_duration(value)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Calibration(_Model):
+    """A one-off (``at``) or periodic (``every``, ``first_at``) system job on a backend."""
+
+    duration: float
+    at: float | None = None
+    every: float | None = None
+    first_at: float | None = None
+
+    _durations = field_validator("duration", "at", "every", "first_at", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Calibration:
+        if (self.at is None) == (self.every is None):
+            raise ValueError(
+                "give either 'at' (one-off) or 'every' (periodic), not both or neither"
+            )
+        if self.at is not None and self.first_at is not None:
+            raise ValueError("'first_at' goes with 'every', not with 'at'")
+        if self.duration <= 0:
+            raise ValueError("'duration' must be positive")
+        if self.every is not None and self.every <= self.duration:
+            raise ValueError(
+                f"'every' ({format_duration(self.every)}) must be longer than 'duration' "
+                f"({format_duration(self.duration)})"
+            )
+        return self
+
+    @property
+    def start(self) -> float:
+        """Time of the first occurrence (periodic default: one period in)."""
+        if self.at is not None:
+            return self.at
+        return self.every if self.first_at is None else self.first_at
+
+
+class Backend(_Model):
+    name: str = Field(min_length=1)
+    calibrations: list[Calibration] = []
+
+
+class Instance(_Model):
+    """A fair-share entity: ``hub/group/project``, or a flat name (one project per group)."""
+
+    name: str = Field(min_length=1)
+    share: float = 1.0
+    used: float = 0.0
+    plan: Literal["premium", "open"] = "premium"
+    allocation: float | None = None  # R10: quantum seconds per fair-share window
+
+    _durations = field_validator("used", "allocation", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+    @field_validator("share")
+    @classmethod
+    def _share(cls, v: float) -> float:
+        if not math.isfinite(v) or v <= 0:
+            raise ValueError("a share must be a positive number")
+        return v
+
+    @field_validator("allocation")
+    @classmethod
+    def _allocation(cls, v: float | None) -> float | None:
+        if v is not None and v <= 0:
+            raise ValueError("an allocation must be positive (omit it for no limit)")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        parts = v.split("/")
+        if len(parts) not in (1, 3) or not all(p.strip() for p in parts):
+            raise ValueError(f"{v!r} is neither 'hub/group/project' nor a flat name")
+        return v
+
+    @property
+    def path(self) -> tuple[str, str, str]:
+        """(hub, group, project); a flat instance is its own group under one implicit hub."""
+        parts = self.name.split("/")
+        if len(parts) == 1:
+            return ("", self.name, self.name)
+        return (parts[0], f"{parts[0]}/{parts[1]}", self.name)
+
+
+class User(_Model):
+    name: str = Field(min_length=1)
+    instance: str
+
+
+class Workload(_Model):
+    name: str = Field(min_length=1)
+    user: str
+    backend: str
+    pattern: Literal["iterative", "batch", "stream"]
+    mode: Literal["job", "session", "batch"] = "job"
+    start: float = 0.0
+    jobs: int | None = Field(default=None, ge=1)
+    quantum: Distribution
+    classical: Distribution = Distribution(kind="constant", params=(0.0,))
+    rate: float | None = None
+    stop: float | None = None
+    max_time: float | None = None
+    interactive_ttl: float | None = None
+    max_execution_time: float | None = None
+    close: Literal["after_last", "never"] = "after_last"
+    open_at: float | None = None  # when the session is opened; default: the workload's start
+
+    _durations = field_validator(
+        "start", "stop", "max_time", "interactive_ttl", "max_execution_time", "open_at",
+        mode="before",
+    )(classmethod(lambda cls, v: _duration(v)))  # fmt: skip
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate(cls, v: Any) -> Any:
+        return None if v is None else parse_rate(v)
+
+    @field_validator("max_time", "max_execution_time")
+    @classmethod
+    def _positive(cls, v: float | None) -> float | None:
+        if v is not None and v <= 0:
+            raise ValueError("must be positive")
+        return v
+
+    @field_validator("jobs", mode="before")
+    @classmethod
+    def _whole(cls, v: Any) -> Any:
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        return v
+
+
+class Reservation(_Model):
+    backend: str
+    instance: str
+    start: float
+    end: float
+
+    _durations = field_validator("start", "end", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> Reservation:
+        if self.end <= self.start:
+            raise ValueError("'end' must come after 'start'")
+        return self
+
+
+class Action(_Model):
+    workload: str
+    at: float
+    do: Literal["close", "cancel", "cancel_job"]
+    job: int | None = Field(default=None, ge=1)  # cancel_job: the workload's job number (1 = first)
+
+    _durations = field_validator("at", mode="before")(classmethod(lambda cls, v: _duration(v)))
+
+    @model_validator(mode="after")
+    def _job(self) -> Action:
+        if (self.do == "cancel_job") != (self.job is not None):
+            raise ValueError(
+                "'job' (a job number, 1 = first) goes with do: cancel_job, and only there"
+            )
+        return self
+
+
+class Scenario(_Model):
+    name: str = "Untitled scenario"
+    description: str = ""
+    seed: int = Field(default=0, ge=0, lt=2**63)
+    rules: str = DEFAULT_PROFILE
+    overrides: dict[str, Any] = {}
+    until: float | None = None
+    backends: list[Backend] = Field(min_length=1)
+    instances: list[Instance] = Field(min_length=1)
+    hubs: dict[str, float] = {}
+    groups: dict[str, float] = {}
+    users: list[User] = Field(min_length=1)
+    workloads: list[Workload] = Field(min_length=1)
+    reservations: list[Reservation] = []
+    actions: list[Action] = []
+
+    _until = field_validator("until", mode="before")(classmethod(lambda cls, v: _duration(v)))
+
+    @field_validator("rules")
+    @classmethod
+    def _profile(cls, v: str) -> str:
+        if v not in PROFILES:
+            raise ValueError(f"unknown rule profile {v!r}; choose one of {', '.join(PROFILES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        problems = list(_cross_problems(self))
+        if problems:
+            # Each line carries its own field path; load() splits them back into problems.
+            raise ValueError("\n".join(f"@{p.path}@ {p.message}" for p in problems))
+        return self
+
+    @property
+    def knobs(self) -> Knobs:
+        return knobs_for(self.rules, self.overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario in the file format (durations in seconds), ready for YAML or JSON."""
+        return self.model_dump(mode="json")
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+    def estimated_jobs(self) -> dict[str, float]:
+        """Expected job count per workload (for the size cap): counts, or rate × duration."""
+        out: dict[str, float] = {}
+        for w in self.workloads:
+            if w.pattern != "stream":
+                out[w.name] = float(w.jobs or 0)
+                continue
+            end = w.stop if w.stop is not None else self.until
+            span = max(0.0, (end or 0.0) - w.start)
+            expected = (w.rate or 0.0) * span
+            out[w.name] = min(expected, w.jobs) if w.jobs is not None else expected
+        return out
+
+
+def _duplicates(items: list[Any], where: str) -> Iterable[Problem]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.name in seen:
+            yield Problem(f"{where}[{i}].name", f"duplicate name {item.name!r}")
+        seen.add(item.name)
+
+
+def _cross_problems(s: Scenario) -> Iterable[Problem]:
+    yield from _duplicates(s.backends, "backends")
+    yield from _duplicates(s.instances, "instances")
+    yield from _duplicates(s.users, "users")
+    yield from _duplicates(s.workloads, "workloads")
+
+    knobs = None
+    unknown = [k for k in s.overrides if k not in KNOB_NAMES]
+    for k in unknown:
+        yield Problem(f"overrides.{k}", f"unknown rule knob; known knobs: {', '.join(KNOB_NAMES)}")
+    if not unknown:
+        try:
+            knobs = s.knobs
+        except ValidationError as err:
+            for e in err.errors():
+                yield Problem("overrides." + ".".join(map(str, e["loc"])), _message(e))
+    knobs = knobs or PROFILES[s.rules]
+
+    flat = {len(i.name.split("/")) == 1 for i in s.instances}
+    if len(flat) > 1:
+        yield Problem(
+            "instances",
+            "mix of flat names and hub/group/project names; use one form for every instance",
+        )
+    hubs = {i.path[0] for i in s.instances}
+    groups = {i.path[1] for i in s.instances}
+    for hub, weight in s.hubs.items():
+        if hub not in hubs:
+            yield Problem(f"hubs.{hub}", "no instance belongs to this hub")
+        if not (math.isfinite(weight) and weight > 0):
+            yield Problem(f"hubs.{hub}", "a share must be a positive number")
+    for group, weight in s.groups.items():
+        if group not in groups:
+            yield Problem(f"groups.{group}", "no instance belongs to this hub/group")
+        if not (math.isfinite(weight) and weight > 0):
+            yield Problem(f"groups.{group}", "a share must be a positive number")
+
+    backends = {b.name for b in s.backends}
+    instances = {i.name: i for i in s.instances}
+    users = {u.name: u for u in s.users}
+    for i, u in enumerate(s.users):
+        if u.instance not in instances:
+            yield Problem(f"users[{i}].instance", f"unknown instance {u.instance!r}")
+
+    for i, w in enumerate(s.workloads):
+        at = f"workloads[{i}]"
+        if w.user not in users:
+            yield Problem(f"{at}.user", f"unknown user {w.user!r}")
+        if w.backend not in backends:
+            yield Problem(f"{at}.backend", f"unknown backend {w.backend!r}")
+        if w.pattern == "stream":
+            if w.rate is None:
+                yield Problem(f"{at}.rate", "a stream needs an arrival rate, e.g. '20/h'")
+            if w.stop is None and w.jobs is None and s.until is None:
+                yield Problem(
+                    f"{at}.stop",
+                    "a stream needs 'stop' or 'jobs' (or the scenario's 'until'), or it never ends",
+                )
+            if w.stop is not None and w.stop <= w.start:
+                yield Problem(f"{at}.stop", "'stop' must come after 'start'")
+        else:
+            if w.jobs is None:
+                yield Problem(f"{at}.jobs", f"an {w.pattern} workload needs a number of jobs")
+            for key in ("rate", "stop"):
+                if getattr(w, key) is not None:
+                    yield Problem(f"{at}.{key}", f"'{key}' applies to stream workloads only")
+        if w.max_time is not None and w.max_time > knobs.max_time_limit:
+            yield Problem(
+                f"{at}.max_time",
+                f"{format_duration(w.max_time)} exceeds the system limit of "
+                f"{format_duration(knobs.max_time_limit)} (R20)",
+            )
+        max_time = w.max_time if w.max_time is not None else knobs.default_max_time
+        if w.interactive_ttl is not None and w.interactive_ttl > max_time:
+            yield Problem(
+                f"{at}.interactive_ttl",
+                f"the interactive timeout ({format_duration(w.interactive_ttl)}) may not exceed "
+                f"max_time ({format_duration(max_time)}) (R20)",
+            )
+        if w.open_at is not None and w.open_at > w.start:
+            yield Problem(f"{at}.open_at", "a session is opened at or before its first job")
+
+    by_backend: dict[str, list[tuple[float, float, int]]] = {}
+    for i, r in enumerate(s.reservations):
+        if r.backend not in backends:
+            yield Problem(f"reservations[{i}].backend", f"unknown backend {r.backend!r}")
+        if r.instance not in instances:
+            yield Problem(f"reservations[{i}].instance", f"unknown instance {r.instance!r}")
+        by_backend.setdefault(r.backend, []).append((r.start, r.end, i))
+    for windows in by_backend.values():
+        windows.sort()
+        for (_, end, _), (start, _, j) in zip(windows, windows[1:], strict=False):
+            if start < end:
+                yield Problem(f"reservations[{j}]", "overlaps another reservation on this backend")
+
+    workloads = {w.name for w in s.workloads}
+    for i, a in enumerate(s.actions):
+        if a.workload not in workloads:
+            yield Problem(f"actions[{i}].workload", f"unknown workload {a.workload!r}")
+
+
+# --- loading -------------------------------------------------------------------------------
+
+_PYDANTIC_MESSAGES = {
+    "missing": "required",
+    "extra_forbidden": "unknown key",
+    "model_type": "expected a mapping of keys to values",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind in _PYDANTIC_MESSAGES:
+        return _PYDANTIC_MESSAGES[kind]
+    msg = str(error.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after[_one_kind()]",) or str(part).startswith("function-"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def problems_from(error: ValidationError) -> list[Problem]:
+    problems = []
+    for e in error.errors():
+        msg = _message(e)
+        base = _path(e["loc"])
+        if "@" in msg and msg.lstrip().startswith("@"):
+            for line in msg.splitlines():
+                _, path, text = line.split("@", 2)
+                problems.append(Problem(path, text.strip()))
+        else:
+            problems.append(Problem(base, msg))
+    return problems
+
+
+def from_dict(data: Any) -> Scenario:
+    """Validate plain data (as parsed from YAML/JSON) into a :class:`Scenario`."""
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError(
+            [Problem("", f"a scenario must be a mapping of keys to values, got {kind}")]
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(problems_from(err)) from None
+
+
+def parse_text(text: str | bytes, source: str = "scenario") -> Scenario:
+    """Parse YAML (or JSON, which is YAML) text; refuses binary and oversize input."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise ScenarioError([Problem("", f"{source} is larger than {MAX_FILE_BYTES:,} bytes")])
+        if b"\x00" in text:
+            raise ScenarioError([Problem("", f"{source} is a binary file, not YAML or JSON")])
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ScenarioError([Problem("", f"{source} is not UTF-8 text")]) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError([Problem("", f"{source} is larger than {MAX_FILE_BYTES:,} bytes")])
+    if not text.strip():
+        raise ScenarioError([Problem("", f"{source} is empty")])
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or "not valid YAML or JSON"
+        raise ScenarioError(
+            [Problem("", f"{source}: YAML syntax error{where}: {problem}")]
+        ) from None
+    except RecursionError:
+        raise ScenarioError([Problem("", f"{source} is nested too deeply")]) from None
+    return from_dict(data)
+
+
+def load(path: str | Path) -> Scenario:
+    """Load a scenario file (YAML or JSON) or a built-in one written ``preset:NAME``."""
+    text = str(path)
+    if text.startswith("preset:"):
+        from .presets import preset
+
+        return preset(text.removeprefix("preset:"))
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise ScenarioError([Problem("", f"{p} is a directory, not a scenario file")])
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError([Problem("", f"{p} is larger than {MAX_FILE_BYTES:,} bytes")])
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem("", f"no such file: {p}")]) from None
+    except OSError as err:
+        raise ScenarioError([Problem("", f"cannot read {p}: {err.strerror or err}")]) from None
+    return parse_text(raw, source=p.name)
+
+
+def check_size(scenario: Scenario, max_jobs: int = DEFAULT_MAX_JOBS) -> None:
+    """Refuse scenarios too large to finish in reasonable time (raise the cap to run them)."""
+    problems = []
+    estimate = scenario.estimated_jobs()
+    total = sum(estimate.values())
+    if total > max_jobs:
+        index = {w.name: i for i, w in enumerate(scenario.workloads)}
+        worst = max(estimate, key=estimate.__getitem__)
+        w = scenario.workloads[index[worst]]
+        field = "jobs" if w.pattern != "stream" else ("rate" if w.jobs is None else "jobs")
+        problems.append(
+            Problem(
+                f"workloads[{index[worst]}].{field}",
+                f"the scenario would simulate about {total:,.0f} jobs, above the cap of "
+                f"{max_jobs:,} (this workload: {estimate[worst]:,.0f}); lower it, or raise the "
+                "cap with --max-jobs",
+            )
+        )
+    if problems:
+        raise ScenarioError(problems)
+
+
+def dumps_json(scenario: Scenario) -> str:
+    return json.dumps(scenario.to_dict(), sort_keys=True)

@@ -1,0 +1,187 @@
+"""What users submit (R30–R32): iterative loops, batches and Poisson streams.
+
+A workload keeps submitting according to its pattern whatever happens to its session: a job
+sent to a closed or ended session is rejected (R16, R17) and shows up as an ERROR. An
+iterative loop stops at its first job that does not end DONE, as an optimizer does when
+``job.result()`` raises.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from .distributions import Distribution, Draws, stream_rng
+from .scenario import Workload
+from .sessions import Session
+
+if TYPE_CHECKING:
+    from .engine import Engine, Job
+
+
+class WorkloadRun:
+    def __init__(self, engine: Engine, spec: Workload):
+        self.engine = engine
+        self.spec = spec
+        self.name = spec.name
+        self.user = spec.user
+        knobs = engine.knobs
+        inst_name = engine.user_instance[spec.user]
+        plan = engine.instances[inst_name].plan
+        self.instance = engine.instance_index[inst_name]
+        self.backend = engine.backends[spec.backend]
+        limit = spec.max_execution_time if spec.max_execution_time is not None else math.inf
+        self.limit = min(limit, knobs.job_time_limit)  # R3
+
+        mode = spec.mode
+        if mode == "batch" and not knobs.batch_mode:
+            mode = "session"  # R24: before batch mode, a batch was jobs in a session (seed 000)
+        self.reject_reason = ""
+        if mode == "session" and plan == "open":
+            # R21: Open-plan sessions per profile.
+            if knobs.open_plan_sessions == "job_mode":
+                mode = "job"
+            elif knobs.open_plan_sessions == "rejected":
+                self.reject_reason = "open_plan_no_sessions"
+        self.mode = mode
+        self.session: Session | None = None
+        if mode in ("session", "batch") and not self.reject_reason:
+            self.session = self._make_session(plan)
+
+        seed = engine.seed
+        self.quantum = Draws(spec.quantum, stream_rng(seed, spec.name, "quantum"))
+        self.classical = Draws(spec.classical, stream_rng(seed, spec.name, "classical"))
+        if spec.rate is not None:
+            gaps = Distribution(kind="exponential", params=(1.0 / spec.rate,))
+            self.arrivals = Draws(gaps, stream_rng(seed, spec.name, "arrivals"))
+        self.jobs: list[Job] = []
+        self.outstanding = 0  # submitted jobs not yet final
+        self.submitting = True
+
+    def _make_session(self, plan: str) -> Session:
+        knobs, spec = self.engine.knobs, self.spec
+        user_max = spec.max_time if spec.max_time is not None else math.inf
+        if self.mode == "batch":
+            ittl = knobs.batch_interactive_ttl  # R24: about one second, not meaningful
+            cap = knobs.open_plan_batch_max_time if plan == "open" else knobs.batch_max_time
+            max_time = (
+                min(user_max, cap)
+                if plan == "open"
+                else (spec.max_time if spec.max_time is not None else cap)
+            )
+        elif plan == "open":
+            ittl = knobs.open_plan_interactive_ttl  # R21 (ibm-2023): 2 s, at most 15 min
+            max_time = min(user_max, knobs.open_plan_max_time)
+        else:
+            fixed = knobs.interactive_ttl_fixed or spec.interactive_ttl is None
+            ittl = knobs.default_interactive_ttl if fixed else spec.interactive_ttl  # R20
+            max_time = spec.max_time if spec.max_time is not None else knobs.default_max_time
+        s = Session(f"{self.name}:{self.mode}", self.name, self.user, self.instance,
+                    self.backend, self.mode, ittl, max_time)  # fmt: skip
+        s.rng = stream_rng(self.engine.seed, self.name, "session_order")
+        return s
+
+    # --- driving the pattern ----------------------------------------------------------------
+
+    def begin(self) -> None:
+        engine, spec = self.engine, self.spec
+        engine.hold()  # the run is not over while a workload may still submit
+        if self.session is not None:
+            opened = spec.open_at if spec.open_at is not None else spec.start
+            engine.at(opened, lambda: engine.open_session(self.session))
+        if spec.pattern == "stream":
+            self._next_arrival(spec.start)
+        else:
+            engine.at(spec.start, self._first)
+
+    def _first(self) -> None:
+        if self.spec.pattern == "iterative":
+            self._submit()
+        else:  # R31: a batch submits every job at once
+            for _ in range(self.spec.jobs):
+                if self.engine.stopped:
+                    break
+                self._submit()
+            self._done_submitting()
+
+    def _next_arrival(self, now: float) -> None:
+        spec = self.spec
+        t = now + self.arrivals.next()  # R32: Poisson arrivals
+        if (spec.stop is not None and t >= spec.stop) or (
+            spec.jobs is not None and len(self.jobs) >= spec.jobs
+        ):
+            self.engine.at(now, self._done_submitting)
+            return
+
+        def arrive() -> None:
+            if self.engine.stopped:
+                self._done_submitting()
+                return
+            self._submit()
+            self._next_arrival(t)
+
+        self.engine.at(t, arrive)
+
+    def _submit(self) -> None:
+        engine = self.engine
+        k = len(self.jobs) + 1
+        quantum = self.quantum.next()
+        self.outstanding += 1
+        if self.reject_reason:
+            job = engine.reject(self, k, quantum, "session", self.reject_reason)
+        else:
+            job = engine.submit(self, k, quantum, self.session, self.mode)
+        self.jobs.append(job)
+
+    def _done_submitting(self) -> None:
+        if self.submitting:
+            self.submitting = False
+            self._maybe_close()
+            self.engine.release()
+
+    def on_final(self, job: Job, ok: bool) -> None:
+        """Called once per job when it reaches DONE, ERROR or CANCELLED."""
+        self.outstanding -= 1
+        if self.spec.pattern == "iterative" and self.submitting:
+            if ok and len(self.jobs) < self.spec.jobs and not self.engine.stopped:
+                # R30: the next iteration is submitted after the result plus classical time.
+                think = self.classical.next()
+
+                def next_iteration() -> None:
+                    if self.engine.stopped:
+                        self._done_submitting()
+                    else:
+                        self._submit()
+
+                self.engine.later(think, next_iteration)
+            else:
+                self._done_submitting()
+                return
+        self._maybe_close()
+
+    def _maybe_close(self) -> None:
+        # close: after_last — like leaving a `with Session()` block once every result is back.
+        s = self.session
+        if (s is not None and not self.submitting and self.outstanding == 0
+                and self.spec.close == "after_last" and not s.ended):  # fmt: skip
+            self.engine.close_session(s)
+
+    # --- user actions -----------------------------------------------------------------------
+
+    def act(self, do: str, job: int | None) -> None:
+        engine = self.engine
+        s = self.session
+        if do == "close":
+            if s is not None:
+                engine.close_session(s)  # R17
+        elif do == "cancel":
+            if s is not None:
+                engine.log.add(engine.env.now, s.backend.name, "session_cancel", None, s.id,
+                               s.user)  # fmt: skip
+                if not s.ended:
+                    engine.end_session(s, "cancelled")  # R18
+            else:
+                for j in list(self.jobs):
+                    engine.cancel_job(j)
+        elif do == "cancel_job" and job is not None and job <= len(self.jobs):
+            engine.cancel_job(self.jobs[job - 1])
