@@ -73,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. `python -m sim presets | head`: the reader left, not an error
+        sys.stderr.close()
+        return 0
     except Exception as err:  # noqa: BLE001 — the CLI promises a message, never a traceback
         print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
         return 1

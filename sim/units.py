@@ -44,6 +44,8 @@ def _parse_duration_text(text: str) -> float:
     raw = text.strip().lower()
     if not raw:
         raise ValueError("empty duration; write e.g. '90s', '20m' or '1h 30m'")
+    if raw.startswith("-"):
+        raise ValueError(f"a duration cannot be negative (got {text!r})")
     try:
         return float(raw)  # "90" means 90 seconds, like a bare number
     except ValueError:
