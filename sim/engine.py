@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .workloads import WorkloadRun
 
 WORLD, TIMER, DISPATCH = 1, 2, 3
+HORIZON = 1000 * 86400.0  # no scenario is meant to run this long (see Engine.run)
 QUEUED, RUNNING, FINAL = 0, 1, 2
 
 
@@ -180,6 +181,10 @@ class Engine:
             self.at(s.until, self._stop)
         if self.alive == 0:
             self.done.succeed()
+        # A safety net, never a rule: if work were left that can never start, the run stops at
+        # the horizon instead of SimPy raising "no scheduled events" or periodic calibrations
+        # spinning for ever.
+        self.at(HORIZON, self._stop)
         self.env.run(until=self.done)
         return self.env.now
 

@@ -29,6 +29,11 @@ TIMELINE_COLUMNS = ["backend", "start", "end", "kind", "job_id", "session_id", "
 _STATUS = {"done": "DONE", "error": "ERROR", "cancelled": "CANCELLED"}
 
 
+def _text(series: pd.Series) -> pd.Series:
+    """Strings with "" for missing (a map onto no match yields float NaN, not a string)."""
+    return series.astype(object).where(series.notna(), "")
+
+
 def _details(series: pd.Series) -> pd.DataFrame:
     """Split ``key=value;key=value`` details into columns (keys are the same on every row)."""
     if series.empty:
@@ -81,7 +86,7 @@ class Result:
         jobs["finished"] = np.where(ran, jobs["job_id"].map(final["time"]), np.nan).astype(float)
         jobs["wait"] = jobs["started"] - jobs["submitted"]
         jobs["status"] = jobs["job_id"].map(final["event"].map(_STATUS)).fillna("QUEUED")
-        jobs["reason"] = jobs["job_id"].map(final["detail"]).fillna("").astype(object)
+        jobs["reason"] = _text(jobs["job_id"].map(final["detail"]))
         jobs["status"] = jobs["status"].astype(object)
         return jobs[JOB_COLUMNS].reset_index(drop=True)
 
@@ -114,7 +119,7 @@ class Result:
         out["activations"] = sid.map(act.size()).fillna(0).astype(int)
         ended = ev[kind == "session_end"].set_index("session_id")
         out["ended"] = sid.map(ended["time"]).astype(float)
-        out["end_reason"] = sid.map(ended["detail"]).fillna("").astype(object)
+        out["end_reason"] = _text(sid.map(ended["detail"]))
         jobs = self.jobs
         in_session = jobs[jobs["session_id"].notna()].groupby("session_id")["status"]
         out["jobs"] = sid.map(in_session.size()).fillna(0).astype(int)

@@ -95,7 +95,9 @@ class WorkloadRun:
             engine.at(spec.start, self._first)
 
     def _first(self) -> None:
-        if self.spec.pattern == "iterative":
+        if self.engine.stopped:
+            self._done_submitting()
+        elif self.spec.pattern == "iterative":
             self._submit()
         else:  # R31: a batch submits every job at once
             for _ in range(self.spec.jobs):
