@@ -582,19 +582,26 @@ class Engine:
             self._close_session(s, "closed")
 
     def end_session(self, s: Session, why: str) -> None:
-        """Stop accepting, fail every queued job, and end once the running job (if any) is done."""
+        """Stop accepting, fail every queued job, and end once the running job (if any) is done.
+
+        Ending is marked first: failing the last queued job tells its workload, which may try
+        to close the session (``close: after_last``) — that must not end it a second time.
+        """
+        if s.ended or s.pending_end:
+            return
         s.accepting = False
         s.end_reason = why
+        s.pending_end = why  # R16/R18: a running job finishes first
         status, reason = END_FAILURES[why]
         for job in s.live_jobs():
             self.fail_queued(job, status, reason)
-        if s.running:
-            s.pending_end = why  # R16/R18: the running job finishes first
-        else:
+        if not s.running:
             self._close_session(s, why)
         self.request_dispatch(s.backend)
 
     def _close_session(self, s: Session, why: str | None = None) -> None:
+        if s.ended:
+            return
         why = why or s.pending_end or "closed"
         if s.active:
             self._charge_span(s)
