@@ -35,14 +35,10 @@ class _Call:
 
     __slots__ = ("callbacks", "_ok", "fn")
 
-    def __init__(self, fn):
-        self.callbacks = [_fire]
+    def __init__(self, fn, fire):
+        self.callbacks = [fire]
         self._ok = True
         self.fn = fn
-
-
-def _fire(call: _Call) -> None:
-    call.fn()
 
 
 class Job:
@@ -118,6 +114,7 @@ class Engine:
         self.group_alloc = [s * self.ledger.window for s in self.tree.group_share]
         self.inst_alloc = [s * self.ledger.window for s in self.tree.instance_share]
         self.seq = 0
+        self._dirty: list[BackendState] = []  # backends that asked for a dispatch
         self.alive = 0  # workloads still submitting + live jobs + active sessions + calibrations
         self.running = 0
         self.stopped = False
@@ -134,15 +131,36 @@ class Engine:
         runs about three times per job.
         """
         env = self.env
-        heappush(env._queue, (env._now + delay, priority, next(env._eid), _Call(fn)))
+        heappush(env._queue, (env._now + delay, priority, next(env._eid), _Call(fn, self._fire)))
 
     def at(self, time: float, fn, priority: int = WORLD) -> None:
         self.later(max(0.0, time - self.env.now), fn, priority)
 
+    def _fire(self, call: _Call) -> None:
+        call.fn()
+        if self._dirty:
+            self._flush()
+
     def request_dispatch(self, b: BackendState) -> None:
+        """Ask ``b`` to pick its next job once everything else at this instant is handled."""
         if not b.dispatch_pending and not b.busy:
             b.dispatch_pending = True
-            self.later(0.0, lambda: self.dispatch(b), DISPATCH)
+            self._dirty.append(b)
+
+    def _flush(self) -> None:
+        # Runs at the end of each event's callback. If nothing else is due at this instant,
+        # dispatching now is the same as dispatching last, so do it without a heap round trip;
+        # otherwise queue the dispatch behind every other event of this instant.
+        env, dirty = self.env, self._dirty
+        while dirty:
+            b = dirty.pop()
+            if not b.dispatch_pending:
+                continue
+            queue = env._queue
+            if not queue or queue[0][0] > env._now:
+                self.dispatch(b)
+            else:
+                self.later(0.0, lambda b=b: self.dispatch(b), DISPATCH)
 
     def hold(self) -> None:
         self.alive += 1
