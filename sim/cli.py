@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             scenario = load(args.scenario)
             check_size(scenario, args.max_jobs)
-            if args.seed is not None and args.seed < 0:
+            if getattr(args, "seed", None) is not None and args.seed < 0:
                 raise ScenarioError([])
         except ScenarioError as err:
             if not err.problems:

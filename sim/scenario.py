@@ -282,19 +282,54 @@ class Scenario(_Model):
         return out
 
 
-def _duplicates(items: list[Any], where: str) -> Iterable[Problem]:
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        if item.name in seen:
-            yield Problem(f"{where}[{i}].name", f"duplicate name {item.name!r}")
-        seen.add(item.name)
+def _reference_problems(sections: dict[str, list[dict[str, Any]]]) -> Iterable[Problem]:
+    """Duplicate names and references to unknown names.
+
+    Works on plain mappings so that it can also run on raw data whose other fields failed
+    validation: the user then hears about every problem at once.
+    """
+    names: dict[str, set[Any]] = {}
+    for section in ("backends", "instances", "users", "workloads"):
+        seen: set[Any] = set()
+        for i, item in enumerate(sections.get(section, [])):
+            name = item.get("name")
+            if name in seen:
+                yield Problem(f"{section}[{i}].name", f"duplicate name {name!r}")
+            seen.add(name)
+        names[section] = seen
+    refs = (
+        ("users", "instance", "instances", "instance"),
+        ("workloads", "user", "users", "user"),
+        ("workloads", "backend", "backends", "backend"),
+        ("reservations", "backend", "backends", "backend"),
+        ("reservations", "instance", "instances", "instance"),
+        ("actions", "workload", "workloads", "workload"),
+    )
+    for section, key, target, noun in refs:
+        for i, item in enumerate(sections.get(section, [])):
+            value = item.get(key)
+            if value is not None and value not in names[target]:
+                yield Problem(f"{section}[{i}].{key}", f"unknown {noun} {value!r}")
+
+
+def _raw_sections(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The list sections of raw data, keeping only well-formed named items."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for section in ("backends", "instances", "users", "workloads", "reservations", "actions"):
+        items = data.get(section)
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            continue  # the field error already says what is wrong with this section
+        if not all(isinstance(x.get(k, ""), str) for x in items for k in
+                   ("name", "instance", "user", "backend", "workload")):  # fmt: skip
+            continue
+        out[section] = items
+    return out
 
 
 def _cross_problems(s: Scenario) -> Iterable[Problem]:
-    yield from _duplicates(s.backends, "backends")
-    yield from _duplicates(s.instances, "instances")
-    yield from _duplicates(s.users, "users")
-    yield from _duplicates(s.workloads, "workloads")
+    yield from _reference_problems({k: [x.model_dump() for x in getattr(s, k)] for k in
+                                    ("backends", "instances", "users", "workloads",
+                                     "reservations", "actions")})  # fmt: skip
 
     knobs = None
     unknown = [k for k in s.overrides if k not in KNOB_NAMES]
@@ -327,19 +362,8 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
         if not (math.isfinite(weight) and weight > 0):
             yield Problem(f"groups.{group}", "a share must be a positive number")
 
-    backends = {b.name for b in s.backends}
-    instances = {i.name: i for i in s.instances}
-    users = {u.name: u for u in s.users}
-    for i, u in enumerate(s.users):
-        if u.instance not in instances:
-            yield Problem(f"users[{i}].instance", f"unknown instance {u.instance!r}")
-
     for i, w in enumerate(s.workloads):
         at = f"workloads[{i}]"
-        if w.user not in users:
-            yield Problem(f"{at}.user", f"unknown user {w.user!r}")
-        if w.backend not in backends:
-            yield Problem(f"{at}.backend", f"unknown backend {w.backend!r}")
         if w.pattern == "stream":
             if w.rate is None:
                 yield Problem(f"{at}.rate", "a stream needs an arrival rate, e.g. '20/h'")
@@ -352,7 +376,10 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                 yield Problem(f"{at}.stop", "'stop' must come after 'start'")
         else:
             if w.jobs is None:
-                yield Problem(f"{at}.jobs", f"an {w.pattern} workload needs a number of jobs")
+                article = "an" if w.pattern == "iterative" else "a"
+                yield Problem(
+                    f"{at}.jobs", f"{article} {w.pattern} workload needs a number of jobs"
+                )
             for key in ("rate", "stop"):
                 if getattr(w, key) is not None:
                     yield Problem(f"{at}.{key}", f"'{key}' applies to stream workloads only")
@@ -374,21 +401,12 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
 
     by_backend: dict[str, list[tuple[float, float, int]]] = {}
     for i, r in enumerate(s.reservations):
-        if r.backend not in backends:
-            yield Problem(f"reservations[{i}].backend", f"unknown backend {r.backend!r}")
-        if r.instance not in instances:
-            yield Problem(f"reservations[{i}].instance", f"unknown instance {r.instance!r}")
         by_backend.setdefault(r.backend, []).append((r.start, r.end, i))
     for windows in by_backend.values():
         windows.sort()
         for (_, end, _), (start, _, j) in zip(windows, windows[1:], strict=False):
             if start < end:
                 yield Problem(f"reservations[{j}]", "overlaps another reservation on this backend")
-
-    workloads = {w.name for w in s.workloads}
-    for i, a in enumerate(s.actions):
-        if a.workload not in workloads:
-            yield Problem(f"actions[{i}].workload", f"unknown workload {a.workload!r}")
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -404,8 +422,19 @@ _PYDANTIC_MESSAGES = {
 
 def _message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
     if kind in _PYDANTIC_MESSAGES:
         return _PYDANTIC_MESSAGES[kind]
+    if kind in ("greater_than_equal", "greater_than", "less_than"):
+        bound = {"greater_than_equal": ("at least", "ge"), "greater_than": ("above", "gt"),
+                 "less_than": ("below", "lt")}[kind]  # fmt: skip
+        return f"must be {bound[0]} {ctx.get(bound[1])} (got {error.get('input')!r})"
+    if kind in ("int_from_float", "int_parsing", "int_type"):
+        return f"must be a whole number, an integer (got {error.get('input')!r})"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "invalid_key":
+        return "keys must be text (names), not numbers or lists"
     msg = str(error.get("msg", "invalid value"))
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
@@ -426,7 +455,10 @@ def problems_from(error: ValidationError) -> list[Problem]:
     problems = []
     for e in error.errors():
         msg = _message(e)
-        base = _path(e["loc"])
+        loc = e["loc"]
+        if e.get("type") == "invalid_key" and loc:
+            loc = (*loc[:-1], str(loc[-1]))  # the offending key itself, not a list position
+        base = _path(loc)
         if "@" in msg and msg.lstrip().startswith("@"):
             for line in msg.splitlines():
                 _, path, text = line.split("@", 2)
@@ -446,7 +478,13 @@ def from_dict(data: Any) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(problems_from(err)) from None
+        problems = problems_from(err)
+        # Field errors stop pydantic before the cross-checks; run the name checks on the raw
+        # data too, so one round of messages covers every problem.
+        for extra in _reference_problems(_raw_sections(data)):
+            if extra not in problems:
+                problems.append(extra)
+        raise ScenarioError(problems) from None
 
 
 def parse_text(text: str | bytes, source: str = "scenario") -> Scenario:

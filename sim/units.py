@@ -30,9 +30,8 @@ def parse_duration(value: object) -> float:
     elif isinstance(value, str):
         seconds = _parse_duration_text(value)
     else:
-        raise ValueError(
-            f"expected a duration such as 90, '90s', '20m' or '1h 30m', got {type(value).__name__}"
-        )
+        got = "nothing (null)" if value is None else f"a {type(value).__name__}"
+        raise ValueError(f"expected a duration such as 90, '90s', '20m' or '1h 30m', got {got}")
     if math.isnan(seconds) or math.isinf(seconds):
         raise ValueError("a duration must be a finite number of seconds")
     if seconds < 0:

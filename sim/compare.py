@@ -1,0 +1,184 @@
+"""Paired comparisons and replications: thin layers over "run one scenario".
+
+Every workload draws from its own random streams, seeded by (seed, workload name, stream),
+so changing one workload's mode or pattern leaves job k's quantum and classical times as they
+were: two runs with the same seed are a paired comparison (R33). Replications repeat a run
+with consecutive seeds; :func:`mean_ci` summarises them with a Student-t interval.
+
+Nothing here imports Streamlit or Plotly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import run as _run
+from .results import Result
+from .scenario import Problem, Scenario, ScenarioError, from_dict
+
+Runner = Callable[[Scenario, int], Result]
+FAILED = ("ERROR", "CANCELLED")
+
+
+# --- scenario variants ---------------------------------------------------------------------
+
+
+def _workload_index(data: dict[str, Any], workload: str) -> int:
+    for i, w in enumerate(data.get("workloads", [])):
+        if w.get("name") == workload:
+            return i
+    raise ScenarioError([Problem("workloads", f"unknown workload {workload!r}")])
+
+
+def with_workload(scenario: Scenario, workload: str, **changes: Any) -> Scenario:
+    """A validated copy of ``scenario`` with fields of one workload changed.
+
+    A change to ``None`` restores the field's default (e.g. ``rate=None``). Raises
+    :class:`ScenarioError` when the workload is unknown or the result is not a valid scenario.
+    """
+    data = scenario.to_dict()
+    i = _workload_index(data, workload)
+    data["workloads"][i].update(changes)
+    return from_dict(data)
+
+
+def with_mode(scenario: Scenario, workload: str, mode: str) -> Scenario:
+    """The same scenario with one workload's mode changed (job | session | batch).
+
+    With the same seed, job k of the workload gets the same quantum and classical draws in
+    both scenarios (R33), so the two runs differ only by the mode.
+    """
+    return with_workload(scenario, workload, mode=mode)
+
+
+def with_reservation(scenario: Scenario, index: int, **changes: Any) -> Scenario:
+    """A validated copy with fields of reservation ``index`` (0-based) changed."""
+    data = scenario.to_dict()
+    if not 0 <= index < len(data["reservations"]):
+        raise ScenarioError([Problem("reservations", f"no reservation number {index + 1}")])
+    data["reservations"][index].update(changes)
+    return from_dict(data)
+
+
+# --- replications --------------------------------------------------------------------------
+
+
+def replication_seeds(scenario: Scenario, reps: int, first_seed: int | None = None) -> list[int]:
+    """Consecutive seeds, starting at ``first_seed`` (default: the scenario's own seed)."""
+    if reps < 1:
+        raise ValueError("reps must be at least 1")
+    first = scenario.seed if first_seed is None else int(first_seed)
+    return [first + i for i in range(reps)]
+
+
+def replicate(
+    scenario: Scenario,
+    reps: int,
+    first_seed: int | None = None,
+    runner: Runner | None = None,
+) -> list[Result]:
+    """Run ``scenario`` ``reps`` times with consecutive seeds.
+
+    ``runner(scenario, seed)`` defaults to :func:`sim.run`; a caller may pass a cached one.
+    """
+    run = runner or (lambda s, seed: _run(s, seed=seed))
+    return [run(scenario, seed) for seed in replication_seeds(scenario, reps, first_seed)]
+
+
+def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float]:
+    """Sample mean and a two-sided Student-t confidence interval: ``(mean, low, high)``.
+
+    NaN values are ignored. With one value the interval is undefined and ``low``/``high`` are
+    NaN; with none, everything is NaN.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    x = np.asarray(list(values), dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    mean = float(x.mean())
+    if n == 1:
+        return (mean, math.nan, math.nan)
+    half = float(stats.t.ppf((1 + confidence) / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return (mean, mean - half, mean + half)
+
+
+# --- per-workload measures -----------------------------------------------------------------
+
+
+def final_times(result: Result) -> pd.Series:
+    """job_id → when the job reached its final state (finished, failed or cancelled).
+
+    NaN for jobs still queued at the end of the run.
+    """
+    ev = result.events
+    ends = ev[ev["event"].isin(["done", "error", "cancelled"])]
+    by_job = ends.groupby("job_id")["time"].max()
+    return result.jobs["job_id"].map(by_job).astype(float).set_axis(result.jobs["job_id"])
+
+
+def usage_billed(result: Result, workload: str) -> float:
+    """Usage charged for a workload: its sessions' active spans (wall clock, R11) plus the
+    quantum seconds of its job-mode and batch-mode jobs (R24)."""
+    jobs = result.jobs
+    mine = jobs[jobs["workload"] == workload]
+    job_ids = set(mine["job_id"])
+    session_ids = set(mine["session_id"].dropna())
+    sessions = result.sessions
+    session_ids |= set(sessions.loc[sessions["workload"] == workload, "session_id"])
+    ev = result.events
+    charges = ev[ev["event"] == "charge"]
+    mask = charges["job_id"].isin(job_ids) | charges["session_id"].isin(session_ids)
+    return float(charges.loc[mask, "detail"].astype(float).sum())
+
+
+def workload_metrics(result: Result, workload: str) -> dict[str, float]:
+    """What a comparison looks at for one workload, all in seconds or counts.
+
+    ``makespan`` runs from the workload's first submission to its last job's final state;
+    ``others_mean_wait`` is the mean wait of other users' jobs on the same backend(s).
+    """
+    jobs = result.jobs
+    mine = jobs[jobs["workload"] == workload]
+    if mine.empty:
+        nan = math.nan
+        return dict.fromkeys(
+            [
+                "jobs",
+                "done",
+                "failed",
+                "makespan",
+                "mean_wait",
+                "max_wait",
+                "usage_billed",
+                "idle_held",
+                "others_mean_wait",
+            ],
+            nan,
+        )
+    ends = final_times(result).reindex(mine["job_id"]).to_numpy()
+    user = mine["user"].iloc[0]
+    others = jobs[(jobs["user"] != user) & jobs["backend"].isin(set(mine["backend"]))]
+    sessions = result.sessions
+    held = sessions.loc[sessions["workload"] == workload, "idle_held_seconds"].astype(float)
+    return {
+        "jobs": float(len(mine)),
+        "done": float((mine["status"] == "DONE").sum()),
+        "failed": float(mine["status"].isin(FAILED).sum()),
+        "makespan": float(np.nanmax(ends) - mine["submitted"].min())
+        if not np.isnan(ends).all()
+        else math.nan,
+        "mean_wait": float(mine["wait"].mean()),
+        "max_wait": float(mine["wait"].max()),
+        "usage_billed": usage_billed(result, workload),
+        "idle_held": float(held.sum()),
+        "others_mean_wait": float(others["wait"].mean()) if len(others) else math.nan,
+    }
