@@ -497,7 +497,8 @@ class Engine:
     def _reservation_end(self, b: BackendState, res: Reservation) -> None:
         if self.done.triggered:
             return
-        b.reservation = None
+        if b.reservation is res:  # back to back, the next window may already have begun
+            b.reservation = None
         name = self.tree.instance_names[res.instance]
         self.ledger.charge(self.env.now, res.instance, res.end - res.start)  # R27
         self.log.add(self.env.now, b.name, "charge", None, None, None, repr(res.end - res.start))
@@ -516,6 +517,7 @@ class Engine:
     # --- sessions (R11–R24) -----------------------------------------------------------------
 
     def open_session(self, s: Session) -> None:
+        s.opened = True
         self.sessions.append(s)
         self.log.add(self.env.now, s.backend.name, "session_open", None, s.id, s.user,
                      f"workload={s.workload};mode={s.mode};max_time={s.max_time!r};"

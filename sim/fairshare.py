@@ -82,10 +82,15 @@ class Ledger:
         self._charges.append((now, instance, seconds))
 
     def expire(self, now: float) -> None:
-        """Drop usage older than the window; charges arrive in time order, so pop from the left."""
+        """Drop usage older than the window; charges arrive in time order, so pop from the left.
+
+        The test is written exactly as ``next_expiry`` computes the wake-up time: with
+        ``c <= now - window`` rounding could leave a charge that ``next_expiry`` says is due,
+        and the dispatcher would wake at the same instant for ever.
+        """
         charges = self._charges
-        horizon = now - self.window
-        while charges and charges[0][0] <= horizon:
+        window = self.window
+        while charges and charges[0][0] + window <= now:
             _, instance, seconds = charges.popleft()
             self.used[instance] -= seconds
             self.group_used[self._group_of[instance]] -= seconds

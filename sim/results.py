@@ -85,9 +85,9 @@ class Result:
         ran = jobs["started"].notna()
         jobs["finished"] = np.where(ran, jobs["job_id"].map(final["time"]), np.nan).astype(float)
         jobs["wait"] = jobs["started"] - jobs["submitted"]
-        jobs["status"] = jobs["job_id"].map(final["event"].map(_STATUS)).fillna("QUEUED")
+        status = jobs["job_id"].map(final["event"].map(_STATUS)).astype(object)
+        jobs["status"] = status.where(status.notna(), "QUEUED")  # no final event: still queued
         jobs["reason"] = _text(jobs["job_id"].map(final["detail"]))
-        jobs["status"] = jobs["status"].astype(object)
         return jobs[JOB_COLUMNS].reset_index(drop=True)
 
     # --- sessions ---------------------------------------------------------------------------

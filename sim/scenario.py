@@ -399,6 +399,16 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
         if w.open_at is not None and w.open_at > w.start:
             yield Problem(f"{at}.open_at", "a session is opened at or before its first job")
 
+    for i, b in enumerate(s.backends):
+        duty = sum(c.duration / c.every for c in b.calibrations if c.every is not None)
+        if duty >= 1:
+            # R25: calibrations go first, so at 100 % no job would ever start.
+            yield Problem(
+                f"backends[{i}].calibrations",
+                f"periodic calibrations would take {duty:.0%} of the backend's time; "
+                "together they must leave room for jobs (less than 100 %)",
+            )
+
     by_backend: dict[str, list[tuple[float, float, int]]] = {}
     for i, r in enumerate(s.reservations):
         by_backend.setdefault(r.backend, []).append((r.start, r.end, i))

@@ -28,7 +28,7 @@ class Session:
 
     __slots__ = (
         "id", "workload", "user", "instance", "backend", "mode", "holds", "ittl", "max_time",
-        "queue", "queued", "running", "active", "activated_at", "first_activation",
+        "queue", "queued", "running", "opened", "active", "activated_at", "first_activation",
         "activations", "accepting", "closing", "ended", "end_reason", "pending_end",
         "ittl_gen", "jobs_submitted", "first_job", "rng",
     )  # fmt: skip
@@ -56,6 +56,7 @@ class Session:
         self.queue: deque[Job] = deque()  # lazy deletion: entries that left the queue are skipped
         self.queued = 0
         self.running = 0
+        self.opened = False  # a close or cancel before the session exists does nothing
         self.active = False
         self.activated_at = 0.0
         self.first_activation: float | None = None

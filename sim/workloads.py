@@ -173,6 +173,8 @@ class WorkloadRun:
     def act(self, do: str, job: int | None) -> None:
         engine = self.engine
         s = self.session
+        if s is not None and not s.opened and do in ("close", "cancel"):
+            return  # nothing to close yet: the user's `with Session()` has not been entered
         if do == "close":
             if s is not None:
                 engine.close_session(s)  # R17

@@ -286,6 +286,10 @@ CASES: list[tuple[str, Callable[[], dict], dict[str, Any], str, tuple[str, ...]]
      "backends[1].calibrations[0]", ("every", "duration")),
     ("calibration-duration-above-every", base, {"backends.1.calibrations.0.duration": "2h"},
      "backends[1].calibrations[0]", ("every", "duration")),
+    # R25: 3 min + 58 min of every hour is more than the backend has; no job could start.
+    ("calibrations-fill-the-backend", base,
+     {"backends.1.calibrations.1": {"every": "1h", "duration": "58m"}},
+     "backends[1].calibrations", ("100 %",)),
     ("calibration-zero-duration", base, {"backends.0.calibrations.0.duration": 0},
      "backends[0].calibrations[0]", ("duration", "positive")),
     ("calibration-no-duration", base, {"backends.0.calibrations.0.duration": DELETE},
