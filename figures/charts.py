@@ -1,0 +1,317 @@
+"""Charts besides the Gantt: queue length over time, waits and metrics across variants of a
+scenario, execution order, and failed jobs against a what-if parameter."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import tables
+from .colors import color_map
+from .gantt import LEGEND, LEGEND_PX, WEBGL_THRESHOLD, title_spec
+from .timefmt import clocks, durations, time_unit
+
+Variants = Mapping[str, pd.DataFrame]  # variant label → jobs table
+
+
+def _layout(fig: go.Figure, title: str | None, height: int = 360, **extra) -> go.Figure:
+    fig.update_layout(
+        title=title_spec(title),
+        height=height + (LEGEND_PX if extra.get("showlegend", True) else 0),
+        margin={"l": 10, "r": 10, "t": 40 if title else 20, "b": 10},
+        legend=LEGEND,
+        **extra,
+    )
+    return fig
+
+
+def _empty(fig: go.Figure, message: str) -> go.Figure:
+    fig.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    return fig
+
+
+def _variant_colors(labels: Sequence[str], colors: Mapping[str, str] | None) -> dict[str, str]:
+    return dict(colors) if colors else color_map(labels)
+
+
+def job_number(job_ids: pd.Series) -> pd.Series:
+    """K from job ids ``WORKLOAD.K`` (the workload's submission order)."""
+    return job_ids.astype(str).str.rsplit(".", n=1).str[-1].astype(int)
+
+
+# --- over time -----------------------------------------------------------------------------
+
+
+def queue_length(
+    events: pd.DataFrame,
+    *,
+    backends: Sequence[str] | None = None,
+    end_time: float | None = None,
+    colors: Mapping[str, str] | None = None,
+    webgl_threshold: int = WEBGL_THRESHOLD,
+    max_points: int = 8000,
+    title: str | None = "Jobs waiting in the queue",
+) -> go.Figure:
+    """Queued jobs per backend over time (a step line per backend).
+
+    Above ``max_points`` steps a backend's line shows the peak of each of ``max_points / 2``
+    equal intervals instead (hover says "at most").
+    """
+    q = tables.queue_length(events)
+    end = float(end_time if end_time is not None else events["time"].max() if len(events) else 0)
+    unit, per = time_unit(end)
+    if backends is None:
+        backends = list(dict.fromkeys(q["backend"]))
+    cmap = _variant_colors(list(backends), colors)
+    fig = go.Figure()
+    for b in backends:
+        part = q[q["backend"] == b]
+        times, counts = part["time"].to_numpy(dtype=float), part["queued"].to_numpy()
+        how = "queued"
+        if len(times) > max_points:
+            # More steps than pixels: draw each interval's peak instead (SVG stays fast, and
+            # software-rendered WebGL is very slow on a line of 100k+ points).
+            times, counts = tables.step_envelope(times, counts, end, max_points // 2)
+            how = "queued at most"
+        last = counts[-1] if len(counts) else 0
+        x = np.concatenate([[0.0], times, [end]]) / per
+        y = np.concatenate([[0], counts, [last]])
+        kind = go.Scattergl if len(x) > webgl_threshold else go.Scatter
+        fig.add_trace(
+            kind(
+                x=x,
+                y=y,
+                mode="lines",
+                line={"shape": "hv", "color": cmap.get(b)},
+                name=b,
+                meta="queue",
+                hovertemplate=f"%{{x:.2f}} {unit}: %{{y}} {how}<extra>{b}</extra>",
+            )
+        )
+    if not len(q):
+        _empty(fig, "no jobs were submitted")
+    return _layout(
+        fig,
+        title,
+        height=300,
+        xaxis={"title": {"text": f"time since start ({unit})"}},
+        yaxis={"title": {"text": "jobs queued"}, "rangemode": "tozero"},
+    )
+
+
+# --- comparisons of variants ---------------------------------------------------------------
+
+
+def waits_by_job(
+    variants: Variants,
+    *,
+    colors: Mapping[str, str] | None = None,
+    title: str | None = "Wait of each job",
+) -> go.Figure:
+    """Wait of job 1, 2, … of one workload, one line per variant (pass that workload's jobs)."""
+    cmap = _variant_colors(list(variants), colors)
+    top = max(
+        (float(j["wait"].max()) for j in variants.values() if j["wait"].notna().any()), default=0.0
+    )
+    unit, per = time_unit(top)
+    fig = go.Figure()
+    for label, jobs in variants.items():
+        ran = jobs[jobs["wait"].notna()]
+        k = job_number(ran["job_id"]) if len(ran) else pd.Series(dtype=int)
+        order = np.argsort(k.to_numpy(), kind="stable")
+        fig.add_trace(
+            go.Scatter(
+                x=k.to_numpy()[order],
+                y=ran["wait"].to_numpy()[order] / per,
+                mode="lines+markers",
+                name=label,
+                meta="waits",
+                line={"color": cmap.get(label)},
+                customdata=np.column_stack(
+                    [ran["job_id"].to_numpy()[order], durations(ran["wait"].to_numpy()[order])]
+                ),
+                hovertemplate="%{customdata[0]}: waited %{customdata[1]}<extra>"
+                + label
+                + "</extra>",
+            )
+        )
+    return _layout(
+        fig,
+        title,
+        xaxis={"title": {"text": "job number"}},
+        yaxis={"title": {"text": f"wait ({unit})"}, "rangemode": "tozero"},
+    )
+
+
+def wait_distribution(
+    variants: Variants,
+    *,
+    by: str = "user",
+    colors: Mapping[str, str] | None = None,
+    title: str | None = "Waits by user",
+) -> go.Figure:
+    """Box plot of waits per group (``by`` is a jobs column), one box colour per variant."""
+    cmap = _variant_colors(list(variants), colors)
+    waits = [j["wait"].dropna() for j in variants.values()]
+    top = max((float(w.max()) for w in waits if len(w)), default=0.0)
+    unit, per = time_unit(top)
+    fig = go.Figure()
+    for label, jobs in variants.items():
+        ran = jobs[jobs["wait"].notna()]
+        fig.add_trace(
+            go.Box(
+                x=ran[by].astype(str).to_numpy(),
+                y=ran["wait"].to_numpy() / per,
+                name=label,
+                meta="waits",
+                marker={"color": cmap.get(label)},
+                boxmean=True,
+                hovertemplate=f"%{{x}}: %{{y:.2f}} {unit}<extra>{label}</extra>",
+            )
+        )
+    if not any(len(w) for w in waits):
+        _empty(fig, "no job has started")
+    return _layout(
+        fig,
+        title,
+        boxmode="group",
+        xaxis={"title": {"text": by}},
+        yaxis={"title": {"text": f"wait ({unit})"}, "rangemode": "tozero"},
+    )
+
+
+def metric_bars(
+    values: pd.DataFrame,
+    *,
+    title: str,
+    kind: str = "duration",
+    colors: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One bar per variant (``variant, value`` and optional ``low, high`` columns).
+
+    ``kind`` is ``duration`` (seconds, shown in a readable unit) or ``count``. When ``low``
+    and ``high`` are present (a confidence interval), they are drawn as error bars.
+    """
+    labels = [str(v) for v in values["variant"]]
+    cmap = _variant_colors(labels, colors)
+    finite = values["value"].astype(float).replace([np.inf, -np.inf], np.nan).dropna()
+    unit, per = time_unit(float(finite.max()) if len(finite) else 0.0)
+    if kind != "duration":
+        unit, per = "", 1.0
+    y = values["value"].astype(float).to_numpy() / per
+    bar = {
+        "x": labels,
+        "y": y,
+        "marker": {"color": [cmap.get(label) for label in labels]},
+        "meta": "metric",
+        "textposition": "none",
+        "name": title,
+        "hovertemplate": "%{x}: %{y:.3~f}" + (f" {unit}" if unit else "") + "<extra></extra>",
+    }
+    if {"low", "high"} <= set(values.columns):
+        low = values["low"].astype(float).to_numpy() / per
+        high = values["high"].astype(float).to_numpy() / per
+        bar["error_y"] = {
+            "type": "data",
+            "symmetric": False,
+            "array": np.nan_to_num(high - y),
+            "arrayminus": np.nan_to_num(y - low),
+            "visible": bool(np.isfinite(high).any()),
+        }
+    fig = go.Figure(go.Bar(**bar))
+    axis = f"{title} ({unit})" if unit else title
+    return _layout(
+        fig,
+        title,
+        height=300,
+        showlegend=False,
+        yaxis={"title": {"text": axis}, "rangemode": "tozero"},
+    )
+
+
+def execution_order(
+    variants: Variants,
+    *,
+    end_time: float | None = None,
+    colors: Mapping[str, str] | None = None,
+    title: str | None = "When each job ran",
+) -> go.Figure:
+    """Start time of job 1, 2, … per variant: gaps show time spent queued behind others."""
+    cmap = _variant_colors(list(variants), colors)
+    starts = [j["started"].dropna() for j in variants.values()]
+    top = (
+        end_time
+        if end_time is not None
+        else max((float(s.max()) for s in starts if len(s)), default=0.0)
+    )
+    unit, per = time_unit(top)
+    fig = go.Figure()
+    for label, jobs in variants.items():
+        ran = jobs[jobs["started"].notna()].sort_values("started", kind="stable")
+        k = job_number(ran["job_id"]) if len(ran) else pd.Series(dtype=int)
+        fig.add_trace(
+            go.Scatter(
+                x=ran["started"].to_numpy() / per,
+                y=k.to_numpy(),
+                mode="lines+markers",
+                name=label,
+                meta="order",
+                line={"color": cmap.get(label), "shape": "hv"},
+                customdata=np.column_stack([ran["job_id"].to_numpy(), clocks(ran["started"])]),
+                hovertemplate="%{customdata[0]} started %{customdata[1]}<extra>"
+                + label
+                + "</extra>",
+            )
+        )
+    return _layout(
+        fig,
+        title,
+        xaxis={"title": {"text": f"time since start ({unit})"}},
+        yaxis={"title": {"text": "job number"}, "rangemode": "tozero"},
+    )
+
+
+def failed_vs_parameter(
+    table: pd.DataFrame,
+    *,
+    x_title: str,
+    selected: float | None = None,
+    colors: Mapping[str, str] | None = None,
+    title: str | None = "Failed jobs",
+) -> go.Figure:
+    """Failed jobs against a parameter: ``x, failed`` and optional ``series`` columns (one line
+    per series). ``selected`` marks the value currently chosen with a vertical line."""
+    if "series" not in table.columns:
+        table = table.assign(series="failed jobs")
+    labels = list(dict.fromkeys(table["series"].astype(str)))
+    cmap = _variant_colors(labels, colors)
+    fig = go.Figure()
+    dashes = ("solid", "dash", "dot", "dashdot")
+    for i, label in enumerate(labels):
+        part = table[table["series"].astype(str) == label].sort_values("x")
+        fig.add_trace(
+            go.Scatter(
+                x=part["x"],
+                y=part["failed"],
+                mode="lines+markers",
+                name=label,
+                meta="failed",
+                line={"color": cmap.get(label), "dash": dashes[i % len(dashes)]},
+                hovertemplate=f"{x_title} %{{x}}: %{{y}} failed<extra>{label}</extra>",
+            )
+        )
+    if selected is not None and math.isfinite(selected):
+        fig.add_vline(x=selected, line_dash="dot", line_color="#555")
+    if table.empty:
+        _empty(fig, "nothing to show")
+    return _layout(
+        fig,
+        title,
+        height=320,
+        xaxis={"title": {"text": x_title}},
+        yaxis={"title": {"text": "failed jobs"}, "rangemode": "tozero"},
+    )

@@ -1,0 +1,384 @@
+"""Gantt chart of what each backend did: jobs, calibrations, held and reserved idle time,
+reservation windows, and each session's active/inactive spans as a thin band below.
+
+One trace per colour group and one per kind — never one per job, which is what keeps a chart
+of 100k jobs buildable. Above ``WEBGL_THRESHOLD`` segments the bars become WebGL line
+segments (``go.Scattergl``, one line per colour group, segments separated by gaps). The time
+axis is numeric, in a unit chosen from the span (``px.timeline`` would need datetimes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import tables
+from .colors import KIND_STYLE, colors_for
+from .timefmt import clocks, durations, time_unit
+
+WEBGL_THRESHOLD = 5000
+ROW_PX = 56  # height of a backend row in pixels; a session row is SESSION_ROW of it
+SESSION_ROW = 0.5
+BAR = 0.8  # bar thickness, as a fraction of the row
+COLOR_BY = ("user", "session", "mode")
+
+# Plain ASCII: in WebGL mode the filled-in template is sent once per job.
+JOB_HOVER = (
+    "<b>%{customdata[0]}</b><br>user %{customdata[1]}, session %{customdata[2]}<br>"
+    "submitted %{customdata[3]}, started %{customdata[4]}, finished %{customdata[5]}<br>"
+    "wait %{customdata[6]}<br>%{customdata[7]} %{customdata[8]}<extra></extra>"
+)
+SPAN_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]} to %{customdata[2]} (%{customdata[3]})"
+JOB_COLUMNS = ["job_id", "user", "mode", "session_id", "submitted", "started", "finished", "wait",
+               "status", "reason"]  # fmt: skip
+
+
+# Legend at the bottom of the figure (above the plot it would collide with the title when it
+# wraps in a narrow column); plotly grows the bottom margin to fit it.
+LEGEND = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
+LEGEND_PX = 70  # room for the legend's rows
+
+
+def title_spec(title: str | None) -> dict | None:
+    return None if title is None else {"text": title, "x": 0.01, "xanchor": "left"}
+
+
+@dataclass(frozen=True)
+class _Row:
+    label: str
+    y: float
+    height: float
+    backend: str
+
+
+def gantt(
+    timeline: pd.DataFrame,
+    jobs: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    color_by: str = "user",
+    colors: Mapping[str, str] | None = None,
+    backends: Sequence[str] | None = None,
+    end_time: float | None = None,
+    webgl_threshold: int = WEBGL_THRESHOLD,
+    time_range: tuple[float, float] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """A Gantt chart, one row per backend plus one thin row per session on it.
+
+    ``color_by`` is ``user``, ``session`` or ``mode``; ``colors`` maps group names to colours
+    (pass the same map on every page to keep colours consistent). Each trace carries its kind
+    in ``meta`` (``job``, ``calibration``, ``idle_held``, ``reserved_idle``, ``reservation``,
+    ``session_active``, ``session_inactive``). ``time_range`` (seconds) keeps only what
+    overlaps that window and zooms the axis to it.
+    """
+    if color_by not in COLOR_BY:
+        raise ValueError(f"color_by must be one of {COLOR_BY}, not {color_by!r}")
+    if backends is None:
+        backends = list(dict.fromkeys(timeline["backend"]))
+    end = float(end_time if end_time is not None else timeline["end"].max() if len(timeline) else 0)
+    lo, hi = time_range if time_range is not None else (0.0, end)
+    tl = _within(timeline[timeline["backend"].isin(backends)], lo, hi)
+    spans = tables.session_spans(events, end)
+    spans = _within(spans[spans["backend"].isin(backends)], lo, hi)
+    windows = tables.reservation_windows(events, end)
+    windows = _within(windows[windows["backend"].isin(backends)], lo, hi)
+
+    rows, row_y, blocks = _rows(backends, spans)
+    unit, per = time_unit(hi - lo)
+    segments = int((tl["kind"] != "idle").sum()) + len(spans)
+    draw = _Drawer(per, webgl=segments > webgl_threshold)
+
+    traces: list[go.BaseTraceType] = []
+    if len(windows):
+        traces.append(_windows_trace(windows, blocks, per))
+    for kind in ("idle_held", "reserved_idle", "calibration"):
+        part = tl[tl["kind"] == kind]
+        if len(part):
+            traces.append(_kind_trace(draw, kind, part, row_y))
+    traces.extend(_job_traces(draw, tl, jobs, row_y, color_by, colors))
+    for state in ("active", "inactive"):
+        part = spans[spans["state"] == state]
+        if len(part):
+            traces.append(_span_trace(draw, state, part, row_y))
+    hover = draw.hover_trace()
+    if hover is not None:
+        traces.append(hover)
+
+    fig = go.Figure(traces)
+    total = sum(r.height for r in rows) or 1.0
+    fig.update_layout(
+        title=title_spec(title),
+        barmode="overlay",
+        height=int(130 + LEGEND_PX + total * ROW_PX),
+        margin={"l": 10, "r": 10, "t": 40 if title else 20, "b": 10},
+        legend=LEGEND,
+        hovermode="closest",
+        xaxis={"title": {"text": f"time since start ({unit})"}, "range": [lo / per, hi / per or 1]},
+        yaxis={
+            "tickmode": "array",
+            "tickvals": [r.y for r in rows],
+            "ticktext": [r.label for r in rows],
+            "range": [total, 0],  # top row first; explicit, so rows keep their heights
+            "showgrid": False,
+            "zeroline": False,
+        },
+    )
+    return fig
+
+
+def _within(frame: pd.DataFrame, lo: float, hi: float) -> pd.DataFrame:
+    """Rows whose [start, end] overlaps [lo, hi]."""
+    return frame[(frame["end"] >= lo) & (frame["start"] <= hi)]
+
+
+def _rows(
+    backends: Sequence[str], spans: pd.DataFrame
+) -> tuple[list[_Row], dict[tuple[str, str | None], float], dict[str, tuple[float, float]]]:
+    """Rows top to bottom; y of each (backend, session) row; each backend's (centre, height)."""
+    rows: list[_Row] = []
+    row_y: dict[tuple[str, str | None], float] = {}
+    blocks: dict[str, tuple[float, float]] = {}
+    cursor = 0.0
+    for b in backends:
+        top = cursor
+        rows.append(_Row(b, cursor + 0.5, 1.0, b))
+        row_y[(b, None)] = cursor + 0.5
+        cursor += 1.0
+        for sid in sorted(set(spans.loc[spans["backend"] == b, "session_id"])):
+            y = cursor + SESSION_ROW / 2
+            rows.append(_Row(f"↳ {sid}", y, SESSION_ROW, b))
+            row_y[(b, sid)] = y
+            cursor += SESSION_ROW
+        blocks[b] = ((top + cursor) / 2, cursor - top)
+    return rows, row_y, blocks
+
+
+class _Drawer:
+    """Draws a set of segments as SVG bars, or as WebGL line segments above the threshold.
+
+    In WebGL mode the segment lines carry no hover data (a hover row per end point would
+    triple the payload); instead one transparent marker per segment, at its middle, collects
+    the same hover text in a single ``hover`` trace added by :meth:`hover_trace`.
+    """
+
+    def __init__(self, per: float, webgl: bool):
+        self.per, self.webgl = per, webgl
+        self._hover: list[tuple[np.ndarray, np.ndarray, list[str]]] = []
+
+    def __call__(
+        self,
+        *,
+        kind: str,
+        name: str,
+        start: np.ndarray,
+        end: np.ndarray,
+        y: np.ndarray,
+        thickness: float,
+        color: str,
+        customdata: np.ndarray,
+        hovertemplate: str,
+        pattern: str = "",
+    ) -> go.BaseTraceType:
+        start = np.asarray(start, dtype=float) / self.per
+        end = np.asarray(end, dtype=float) / self.per
+        y = np.asarray(y, dtype=float)
+        group = kind if kind != "job" else name
+        if not self.webgl:
+            marker: dict = {"color": color, "line": {"width": 0}}
+            if pattern:
+                marker["pattern"] = {"shape": pattern, "fgcolor": "rgba(0,0,0,0.35)"}
+            return go.Bar(
+                orientation="h",
+                base=start,
+                x=end - start,
+                y=y,
+                width=thickness,
+                marker=marker,
+                name=name,
+                meta=kind,
+                customdata=customdata,
+                hovertemplate=hovertemplate,
+                textposition="none",
+                legendgroup=group,
+            )
+        # Segments separated by NaN, which Plotly serialises as a gap (a typed array with NaN
+        # is ~40x faster to build and send than a list with None).
+        n = len(start)
+        xs = np.full(3 * n, np.nan)
+        ys = np.full(3 * n, np.nan)
+        xs[0::3], xs[1::3] = start, end
+        ys[0::3], ys[1::3] = y, y
+        self._hover.append(((start + end) / 2, y, _hover_texts(hovertemplate, customdata)))
+        return go.Scattergl(
+            x=xs,
+            y=ys,
+            mode="lines",
+            connectgaps=False,
+            hoverinfo="skip",
+            line={"color": color, "width": max(1.0, thickness * ROW_PX)},
+            name=name,
+            meta=kind,
+            legendgroup=group,
+        )
+
+    def hover_trace(self) -> go.Scattergl | None:
+        """WebGL mode: the transparent markers that carry every segment's hover text."""
+        if not self._hover:
+            return None
+        x = np.concatenate([h[0] for h in self._hover])
+        y = np.concatenate([h[1] for h in self._hover])
+        text = np.array([t for h in self._hover for t in h[2]])  # validated much faster
+        return go.Scattergl(
+            x=x,
+            y=y,
+            mode="markers",
+            marker={"color": "rgba(0,0,0,0)", "size": 8},
+            text=text,
+            hovertemplate="%{text}<extra></extra>",
+            name="details",
+            meta="hover",
+            showlegend=False,
+        )
+
+
+def _hover_texts(hovertemplate: str, customdata: np.ndarray) -> list[str]:
+    """The hover template filled in row by row (for the WebGL hover trace)."""
+    template = hovertemplate.replace("<extra></extra>", "").replace("{", "{{").replace("}", "}}")
+    template = re.sub(r"%\{\{customdata\[(\d+)\]\}\}", r"{\1}", template)
+    return [template.format(*row) for row in customdata.tolist()]
+
+
+def _ys(part: pd.DataFrame, row_y: Mapping[tuple[str, str | None], float], by_session: bool):
+    keys = zip(
+        part["backend"], part["session_id"] if by_session else [None] * len(part), strict=True
+    )
+    return np.array([row_y[k] for k in keys], dtype=float)
+
+
+def _span_table(part: pd.DataFrame, first: list) -> np.ndarray:
+    return np.column_stack(
+        [first, clocks(part["start"]), clocks(part["end"]), durations(part["end"] - part["start"])]
+    ).astype(object)
+
+
+def _kind_trace(draw: _Drawer, kind: str, part: pd.DataFrame, row_y) -> go.BaseTraceType:
+    style = KIND_STYLE[kind]
+    if kind == "idle_held":
+        first = [
+            f"held by {s} ({u})" for s, u in zip(part["session_id"], part["user"], strict=True)
+        ]
+    else:
+        first = [style["label"]] * len(part)
+    return draw(
+        kind=kind,
+        name=style["label"],
+        start=part["start"],
+        end=part["end"],
+        y=_ys(part, row_y, False),
+        thickness=BAR,
+        color=style["color"],
+        customdata=_span_table(part, first),
+        hovertemplate=SPAN_HOVER + "<extra></extra>",
+        pattern=style["pattern"],
+    )
+
+
+def _job_groups(part: pd.DataFrame, color_by: str) -> pd.Series:
+    if color_by == "session":
+        return part["session_id"].astype(object).where(part["session_id"].notna(), "no session")
+    return part[color_by].astype(object).fillna("")
+
+
+def _job_traces(draw, tl, jobs, row_y, color_by, colors) -> list[go.BaseTraceType]:
+    seg = tl[tl["kind"] == "job"][["backend", "start", "end", "job_id"]]
+    part = seg.merge(jobs[JOB_COLUMNS], on="job_id", how="left")
+    if part.empty:
+        return []
+    groups = _job_groups(part, color_by)
+    cmap = colors_for(color_by, groups)
+    if colors:
+        cmap.update(colors)
+    session = part["session_id"].astype(object).where(part["session_id"].notna(), "-")
+    custom = np.column_stack(
+        [
+            part["job_id"].astype(object),
+            part["user"].astype(object),
+            session,
+            clocks(part["submitted"]),
+            clocks(part["started"]),
+            clocks(part["finished"]),
+            durations(part["wait"]),
+            part["status"].astype(object),
+            part["reason"].astype(object).fillna(""),
+        ]
+    ).astype(object)
+    y = _ys(part, row_y, False)
+    traces = []
+    for name in sorted(set(groups)):
+        mask = (groups == name).to_numpy()
+        traces.append(
+            draw(
+                kind="job",
+                name=str(name),
+                start=part["start"].to_numpy()[mask],
+                end=part["end"].to_numpy()[mask],
+                y=y[mask],
+                thickness=BAR,
+                color=cmap.get(str(name), "#888888"),
+                customdata=custom[mask],
+                hovertemplate=JOB_HOVER,
+            )
+        )
+    return traces
+
+
+def _span_trace(draw: _Drawer, state: str, part: pd.DataFrame, row_y) -> go.BaseTraceType:
+    kind = f"session_{state}"
+    style = KIND_STYLE[kind]
+    first = [f"{s} ({u}) {state}" for s, u in zip(part["session_id"], part["user"], strict=True)]
+    return draw(
+        kind=kind,
+        name=style["label"],
+        start=part["start"],
+        end=part["end"],
+        y=_ys(part, row_y, True),
+        thickness=BAR * SESSION_ROW * 0.6,
+        color=style["color"],
+        customdata=_span_table(part, first),
+        hovertemplate=SPAN_HOVER + "<extra></extra>",
+    )
+
+
+def _windows_trace(windows: pd.DataFrame, blocks, per: float) -> go.Bar:
+    """Reservation windows behind everything else, covering the backend's whole block."""
+    style = KIND_STYLE["reservation"]
+    centre = np.array([blocks[b][0] for b in windows["backend"]], dtype=float)
+    height = np.array([blocks[b][1] for b in windows["backend"]], dtype=float)
+    first = [f"reserved for {i}" for i in windows["instance"]]
+    return go.Bar(
+        orientation="h",
+        base=windows["start"].to_numpy() / per,
+        x=(windows["end"] - windows["start"]).to_numpy() / per,
+        y=centre,
+        width=height,
+        marker={"color": style["color"], "line": {"color": "rgba(103, 78, 167, 0.8)", "width": 1}},
+        name=style["label"],
+        meta="reservation",
+        legendgroup="reservation",
+        customdata=_span_table(windows, first),
+        hovertemplate=SPAN_HOVER + "<extra></extra>",
+        textposition="none",
+    )

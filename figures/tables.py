@@ -1,0 +1,137 @@
+"""Small tables the charts need, derived from the event log (the single source of truth).
+
+Pure pandas: events (and the jobs table) in, a tidy DataFrame out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SPAN_COLUMNS = ["session_id", "backend", "user", "state", "start", "end"]
+WINDOW_COLUMNS = ["backend", "instance", "start", "end"]
+FAILED = ("ERROR", "CANCELLED")
+
+
+def _end(events: pd.DataFrame, end_time: float | None) -> float:
+    if end_time is not None:
+        return float(end_time)
+    return float(events["time"].max()) if len(events) else 0.0
+
+
+def session_spans(events: pd.DataFrame, end_time: float | None = None) -> pd.DataFrame:
+    """Active and inactive spans of every session or batch, from open to end.
+
+    A session is inactive from ``session_open`` until a job of it starts
+    (``session_activate``), active until ``session_deactivate`` (R14, R15) and so on until
+    ``session_end``; a session still open when the run stops is drawn up to ``end_time``.
+    """
+    kinds = ("session_open", "session_activate", "session_deactivate", "session_end")
+    ev = events[events["event"].isin(kinds)]
+    end = _end(events, end_time)
+    rows: list[tuple] = []
+    current: dict[str, tuple[str, float, str, str]] = {}  # sid → (state, since, backend, user)
+    for t, event, sid, backend, user in zip(
+        ev["time"], ev["event"], ev["session_id"], ev["backend"], ev["user"], strict=True
+    ):
+        if sid in current:
+            state, since, b, u = current.pop(sid)
+            if t > since:
+                rows.append((sid, b, u, state, since, t))
+        if event == "session_end":
+            continue
+        state = "active" if event == "session_activate" else "inactive"
+        current[sid] = (state, t, backend, user)
+    for sid, (state, since, b, u) in current.items():
+        if end > since:
+            rows.append((sid, b, u, state, since, end))
+    df = pd.DataFrame(rows, columns=SPAN_COLUMNS)
+    df["start"] = df["start"].astype(float)
+    df["end"] = df["end"].astype(float)
+    return df.sort_values(["backend", "session_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def reservation_windows(events: pd.DataFrame, end_time: float | None = None) -> pd.DataFrame:
+    """Reservation windows as they happened (R27): backend, instance, start, end."""
+    ev = events[events["event"].isin(["reservation_start", "reservation_end"])]
+    end = _end(events, end_time)
+    rows = []
+    open_at: dict[str, tuple[float, str]] = {}
+    for t, event, backend, instance in zip(
+        ev["time"], ev["event"], ev["backend"], ev["detail"], strict=True
+    ):
+        if event == "reservation_start":
+            open_at[backend] = (t, instance)
+        elif backend in open_at:
+            start, inst = open_at.pop(backend)
+            rows.append((backend, inst, start, t))
+    for backend, (start, inst) in open_at.items():
+        rows.append((backend, inst, start, end))
+    df = pd.DataFrame(rows, columns=WINDOW_COLUMNS)
+    df["start"] = df["start"].astype(float)
+    df["end"] = df["end"].astype(float)
+    return df
+
+
+def queue_length(events: pd.DataFrame) -> pd.DataFrame:
+    """Jobs waiting in each backend's queue over time, as a step function.
+
+    A job joins the queue when it is submitted and leaves it when it starts, or when it fails
+    or is cancelled without having run. One row per backend and instant at which the count
+    changes: ``backend, time, queued``.
+    """
+    ev = events
+    subs = ev[ev["event"] == "submit"]
+    leaving = ev[ev["event"].isin(["start", "error", "cancelled"])]
+    left = leaving.groupby("job_id")["time"].min()  # a started job leaves at its start
+    parts = [
+        pd.DataFrame(
+            {"backend": subs["backend"].to_numpy(), "time": subs["time"].to_numpy(), "change": 1}
+        ),
+    ]
+    left_at = subs["job_id"].map(left)
+    gone = left_at.notna().to_numpy()
+    parts.append(
+        pd.DataFrame(
+            {
+                "backend": subs["backend"].to_numpy()[gone],
+                "time": left_at.to_numpy(dtype=float)[gone],
+                "change": -1,
+            }
+        )
+    )
+    steps = pd.concat(parts, ignore_index=True)
+    if steps.empty:
+        return pd.DataFrame({"backend": [], "time": [], "queued": []})
+    steps = steps.groupby(["backend", "time"], sort=True)["change"].sum().reset_index()
+    steps["queued"] = steps.groupby("backend")["change"].cumsum().astype(int)
+    return steps[["backend", "time", "queued"]]
+
+
+def failed_jobs(jobs: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Jobs that ended ERROR or CANCELLED, with the time they failed (``failed_at``).
+
+    A job that ran fails when it finishes; one that never ran fails at its error/cancel event.
+    """
+    failed = jobs[jobs["status"].isin(FAILED)].copy()
+    finals = events[events["event"].isin(["error", "cancelled"])]
+    at = finals.groupby("job_id")["time"].max()
+    failed["failed_at"] = np.where(
+        failed["finished"].notna(), failed["finished"], failed["job_id"].map(at)
+    ).astype(float)
+    return failed.reset_index(drop=True)
+
+
+def step_envelope(times: np.ndarray, values: np.ndarray, end: float, bins: int) -> tuple:
+    """A step function reduced to ``bins`` intervals over [0, end], keeping each interval's
+    maximum (the value carried into it counts): peaks survive, at screen resolution."""
+    times = np.asarray(times, dtype=float)
+    values = np.asarray(values)
+    edges = np.linspace(0.0, end, bins + 1)
+    idx = np.clip(np.searchsorted(edges, times, side="right") - 1, 0, bins - 1)
+    peak = np.full(bins, -1, dtype=np.int64)
+    np.maximum.at(peak, idx, values)
+    # The value in force at each interval's start (the last step before it).
+    carried_at = np.searchsorted(times, edges[:-1], side="right") - 1
+    carried = np.where(carried_at >= 0, values[np.maximum(carried_at, 0)], 0)
+    return edges[:-1], np.maximum(peak, carried)
