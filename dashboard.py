@@ -1,25 +1,23 @@
-"""Quantum scheduler simulator: Streamlit entry point (minimal placeholder)."""
+"""The dashboard's entry point: ``streamlit run dashboard.py`` (or ``make run``).
+
+Navigation over the pages in ``pages/``; the current scenario and its result live in
+``st.session_state`` (see ``ui/state.py``), and the first visit shows the default preset
+already run.
+"""
 
 import streamlit as st
 
-import sim
+PAGES = [
+    ("scenario.py", "Scenario"),
+    ("timeline.py", "Timeline"),
+    ("sessions_vs_fairshare.py", "Sessions vs fair-share"),
+    ("iterative_vs_batch.py", "Iterative vs batch"),
+    ("reservations.py", "Reservations"),
+    ("rules.py", "Rules"),
+]
+# No icons: :material/…: icons are fetched from fonts.gstatic.com (fails offline, and the
+# browser test counts that as a console error), and emoji need an emoji font.
 
-st.set_page_config(page_title="Quantum scheduler simulator", layout="wide")
-
-
-@st.cache_data(show_spinner="Simulating…")
-def run_scenario(scenario_json: str):
-    # Cached on the scenario's JSON: a plain string hashes reliably, a pydantic model may not.
-    scenario = sim.Scenario.model_validate_json(scenario_json)
-    return sim.run(scenario)
-
-
-scenario = sim.preset("vqe-vs-background")
-result = run_scenario(scenario.model_dump_json())
-
-st.title("Quantum scheduler simulator")
-st.caption(
-    "A discrete-event simulation of IBM Quantum's job scheduler: "
-    f"built-in scenario “vqe-vs-background”, {len(result.jobs)} jobs."
-)
-st.dataframe(result.jobs)
+st.set_page_config(page_title="qsched: IBM Quantum scheduler simulator", layout="wide")
+page = st.navigation([st.Page(f"pages/{file}", title=title) for file, title in PAGES])
+page.run()

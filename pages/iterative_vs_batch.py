@@ -1,0 +1,104 @@
+"""Iterative vs batch: the same jobs as an iterative session, a batch inside a session, batch
+mode and plain jobs."""
+
+import streamlit as st
+
+import figures
+from sim import compare
+from ui import comparison, sidebar, widgets
+
+COLORS = {
+    "iterative session": "#EF553B",
+    "batch in a session": "#FFA15A",
+    "batch mode": "#00CC96",
+    "plain jobs": "#636EFA",
+}
+PLAIN = {"one after another (iterative)": "iterative", "all at once": "batch"}
+
+
+def main() -> None:
+    scenario, _ = sidebar.page(
+        "Iterative vs batch",
+        "The same jobs (same seed, so the same quantum times, R33) submitted four ways: an "
+        "iterative loop in a session (R30), all at once in a session (R31), in batch mode "
+        "(R24), and as plain jobs in the fair-share queue.",
+    )
+    candidates = [w for w in scenario.workloads if w.pattern in ("iterative", "batch")]
+    if not candidates:
+        st.info(
+            "This scenario has no iterative or batch workload (a fixed number of jobs) to "
+            "compare; streams are left as they are. Add one on the Scenario page, or load a "
+            "preset such as iterative-vs-batch."
+        )
+        return
+    left, right = st.columns(2)
+    name = left.selectbox("Workload", [w.name for w in candidates], key="ivb_workload")
+    plain = right.radio(
+        "Plain jobs are submitted",
+        list(PLAIN),
+        horizontal=True,
+        key="ivb_plain",
+        help="an iterative loop waits for each result; a batch submits everything at once",
+    )
+    workload = next(w for w in candidates if w.name == name)
+    variants = {
+        "iterative session": compare.with_workload(
+            scenario, name, pattern="iterative", mode="session"
+        ),
+        "batch in a session": compare.with_workload(
+            scenario, name, pattern="batch", mode="session"
+        ),
+        "batch mode": compare.with_workload(scenario, name, pattern="batch", mode="batch"),
+        "plain jobs": compare.with_workload(scenario, name, pattern=PLAIN[plain], mode="job"),
+    }
+    if not scenario.knobs.batch_mode:
+        st.caption(f"Under `{scenario.rules}` there is no batch mode: it runs as a session.")
+    runs = comparison.run_variants(variants)
+    if runs is None:
+        return
+
+    metrics = {label: compare.workload_metrics(res, name) for label, res in runs.items()}
+    st.subheader(f"{name}: {int(metrics['iterative session']['jobs'])} jobs by {workload.user}")
+    comparison.metric_charts(
+        metrics, ["makespan", "mean_wait", "usage_billed", "others_mean_wait"], COLORS, "ivb"
+    )
+    st.dataframe(comparison.metrics_table(metrics), hide_index=True, key="ivb_metrics")
+
+    left, right = st.columns(2)
+    mine = {label: r.jobs[r.jobs["workload"] == name] for label, r in runs.items()}
+    with left:
+        end = max(r.end_time for r in runs.values())
+        widgets.chart(
+            figures.execution_order(mine, end_time=end, colors=COLORS, title="Execution order"),
+            key="ivb_order",
+        )
+    with right:
+        widgets.chart(
+            figures.waits_by_job(mine, colors=COLORS, title=f"Wait of each {name} job"),
+            key="ivb_waits",
+        )
+
+    st.subheader("Timelines")
+    by = widgets.color_by("ivb_color_by")
+    colors = widgets.colors(scenario, by)
+    labels = list(runs)
+    for row in (labels[:2], labels[2:]):
+        for col, label in zip(st.columns(2), row, strict=True):
+            res = runs[label]
+            with col:
+                widgets.chart(
+                    figures.gantt(
+                        res.timeline,
+                        res.jobs,
+                        res.events,
+                        color_by=by,
+                        colors=colors,
+                        backends=[workload.backend],
+                        end_time=res.end_time,
+                        title=label,
+                    ),
+                    key=f"ivb_gantt_{label}",
+                )
+
+
+main()

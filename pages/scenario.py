@@ -1,0 +1,141 @@
+"""Scenario: pick a preset, edit the scenario as tables, upload or download it, run it."""
+
+import streamlit as st
+
+import sim
+from figures.timefmt import duration
+from sim.presets import DEFAULT
+from ui import scenario_editor, sidebar, state
+
+FLASH = "scenario_flash"
+UPLOAD_SEEN = "scenario_upload_seen"
+UPLOAD_PROBLEMS = "scenario_upload_problems"
+
+
+def load_row(scenario: sim.Scenario) -> None:
+    """Preset picker, YAML upload and download."""
+    left, middle, right = st.columns([2, 3, 1.3], vertical_alignment="bottom")
+    with left:
+        names = sim.preset_names()
+        current = st.session_state.get(state.PRESET) or DEFAULT
+        pick = st.selectbox(
+            "Built-in scenario",
+            names,
+            index=names.index(current) if current in names else 0,
+            key="scenario_preset_pick",
+        )
+        if st.button("Load preset", key="scenario_load_preset"):
+            problems = state.set_scenario(sim.preset(pick), preset=pick)
+            if problems:
+                st.error("\n".join(f"- {p}" for p in problems))
+            else:
+                st.session_state[FLASH] = f"Loaded and ran the preset “{pick}”."
+                st.rerun()
+    with middle:
+        upload = st.file_uploader(
+            "Upload a scenario file (YAML or JSON)",
+            type=["yaml", "yml", "json"],
+            key="scenario_upload",
+        )
+        handle_upload(upload)
+    with right:
+        st.download_button(
+            "Download as YAML",
+            scenario.to_yaml().encode("utf-8"),
+            file_name=slug(scenario.name) + ".yaml",
+            mime="application/x-yaml",
+            key="scenario_download",
+            on_click="ignore",
+        )
+    if UPLOAD_PROBLEMS in st.session_state:
+        name, messages = st.session_state[UPLOAD_PROBLEMS]
+        st.error(
+            f"**{name}** was not loaded (the current scenario is unchanged):\n\n"
+            + "\n".join(f"- `{m}`" for m in messages)
+        )
+
+
+def handle_upload(upload) -> None:
+    """A new file replaces the scenario only if it is valid and runs."""
+    if upload is None:
+        st.session_state.pop(UPLOAD_SEEN, None)
+        st.session_state.pop(UPLOAD_PROBLEMS, None)
+        return
+    if upload.file_id == st.session_state.get(UPLOAD_SEEN):
+        return
+    st.session_state[UPLOAD_SEEN] = upload.file_id
+    try:
+        new = sim.parse_text(upload.getvalue(), source=upload.name)
+        problems = state.set_scenario(new)
+    except sim.ScenarioError as err:
+        problems = err.problems
+    if problems:
+        st.session_state[UPLOAD_PROBLEMS] = (upload.name, [str(p) for p in problems])
+        return
+    st.session_state.pop(UPLOAD_PROBLEMS, None)
+    st.session_state[FLASH] = f"Loaded and ran {upload.name}."
+    st.rerun()
+
+
+def slug(name: str) -> str:
+    text = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+    return "-".join(part for part in text.split("-") if part) or "scenario"
+
+
+def summary(scenario: sim.Scenario, result: sim.Result) -> None:
+    jobs = result.jobs
+    status = jobs["status"].value_counts()
+    util = result.utilization()
+    cols = st.columns(6)
+    cols[0].metric("Jobs", f"{len(jobs):,}")
+    cols[1].metric("Done", f"{int(status.get('DONE', 0)):,}")
+    cols[2].metric("Failed", f"{int(status.get('ERROR', 0) + status.get('CANCELLED', 0)):,}")
+    cols[3].metric("Mean wait", duration(float(jobs["wait"].mean())) or "–")
+    cols[4].metric("Utilization", f"{sum(util.values()) / max(len(util), 1):.0%}")
+    cols[5].metric("Simulated", duration(result.end_time))
+    if scenario.description:
+        st.caption(scenario.description)
+
+
+def main() -> None:
+    scenario, result = sidebar.page(
+        "Scenario",
+        "Pick a built-in scenario or upload one, edit it below and run it. Durations are "
+        "written as in a scenario file: 90s, 20m, 1h 30m; distributions as "
+        "{exponential: 20s}.",
+    )
+    if message := st.session_state.pop(FLASH, None):
+        st.success(message)
+    load_row(scenario)
+    st.subheader(f"Last run: {scenario.name}")
+    summary(scenario, result)
+    st.divider()
+
+    view = scenario_editor.render(scenario)
+    if st.button("Run", type="primary", key="scenario_run"):
+        if view.built is None:
+            st.error(
+                f"{len(view.problems)} problem(s) to fix first; each is shown below the input "
+                "that caused it. Nothing was run."
+            )
+            return
+        problems = state.set_scenario(view.built, preset=preset_of(view.built), reload_editor=False)
+        if problems:
+            located = view.locate(problems)
+            view.place(located)
+            st.error("Not run:\n" + "\n".join(f"- {p}" for p in located))
+            return
+        st.session_state[FLASH] = f"Ran “{view.built.name}”."
+        st.rerun()
+    elif view.problems:
+        st.warning(
+            f"{len(view.problems)} problem(s) below their inputs; Run is refused until fixed."
+        )
+
+
+def preset_of(scenario: sim.Scenario) -> str:
+    name = st.session_state.get(state.PRESET) or ""
+    return name if name and sim.preset(name) == scenario else ""
+
+
+main()

@@ -1,0 +1,102 @@
+"""Timeline: what each backend did, the queue over time, and the jobs table."""
+
+import pandas as pd
+import streamlit as st
+
+import figures
+from ui import sidebar, widgets
+
+
+def jobs_filter(jobs: pd.DataFrame) -> pd.DataFrame:
+    a, b, c, d = st.columns([2, 2, 2, 2])
+    users = a.multiselect("Users", sorted(jobs["user"].dropna().unique()), key="timeline_users")
+    workloads = b.multiselect(
+        "Workloads", sorted(jobs["workload"].dropna().unique()), key="timeline_workloads"
+    )
+    statuses = c.multiselect(
+        "Status", sorted(jobs["status"].dropna().unique()), key="timeline_status"
+    )
+    text = d.text_input("Job id contains", key="timeline_job_text")
+    keep = pd.Series(True, index=jobs.index)
+    if users:
+        keep &= jobs["user"].isin(users)
+    if workloads:
+        keep &= jobs["workload"].isin(workloads)
+    if statuses:
+        keep &= jobs["status"].isin(statuses)
+    if text:
+        keep &= jobs["job_id"].astype(str).str.contains(text, regex=False)
+    return jobs[keep]
+
+
+def time_window(result) -> tuple[float, float] | None:
+    """For big runs, a slider to draw part of the run (few bars are drawn as SVG, many with
+    WebGL, which is slow where the browser has no GPU)."""
+    bars = int((result.timeline["kind"] != "idle").sum())
+    if bars <= figures.WEBGL_THRESHOLD:
+        return None
+    hours = max(result.end_time / 3600, 0.01)
+    low, high = st.slider(
+        "Show hours",
+        min_value=0.0,
+        max_value=float(round(hours + 0.005, 2)),
+        value=(0.0, float(round(hours + 0.005, 2))),
+        step=0.01,
+        key="timeline_window",
+        help=f"{bars:,} bars in the whole run: drawn with WebGL above "
+        f"{figures.WEBGL_THRESHOLD:,}; a shorter window may be drawn as plain bars",
+    )
+    return (low * 3600, high * 3600)
+
+
+@st.fragment
+def jobs_table(jobs: pd.DataFrame) -> None:
+    """A fragment: filtering reruns only the table, not the (possibly large) charts."""
+    st.subheader("Jobs")
+    shown = jobs_filter(jobs)
+    st.caption(f"{len(shown):,} of {len(jobs):,} jobs")
+    st.dataframe(widgets.seconds_table(shown), hide_index=True, key="timeline_jobs")
+
+
+def main() -> None:
+    scenario, result = sidebar.page(
+        "Timeline",
+        "What each backend did. Hover a job for its times, wait, status and reason. Below each "
+        "backend, a thin band per session: dark while active (holding the backend), light "
+        "while inactive.",
+    )
+    by = widgets.color_by("timeline_color_by")
+    colors = widgets.colors(scenario, by)
+    window = time_window(result)
+    for backend in [b.name for b in scenario.backends]:
+        fig = figures.gantt(
+            result.timeline,
+            result.jobs,
+            result.events,
+            color_by=by,
+            colors=colors,
+            backends=[backend],
+            end_time=result.end_time,
+            time_range=window,
+            title=backend,
+        )
+        widgets.chart(fig, key=f"timeline_gantt_{backend}")
+
+    st.subheader("Queue length")
+    widgets.chart(
+        figures.queue_length(result.events, end_time=result.end_time, title=None),
+        key="timeline_queue",
+    )
+
+    jobs_table(result.jobs)
+
+    st.subheader("Download the result tables")
+    cols = st.columns(4)
+    for col, name in zip(cols, ("jobs", "sessions", "timeline", "events"), strict=True):
+        with col:
+            widgets.csv_download(
+                f"{name}.csv", getattr(result, name), f"{name}.csv", key=f"timeline_csv_{name}"
+            )
+
+
+main()

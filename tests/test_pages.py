@@ -1,0 +1,255 @@
+"""Every dashboard page, driven headless with Streamlit's AppTest.
+
+Each page runs inside the navigation app (``dashboard.py`` + ``switch_page``) on every preset
+without raising; changing a control changes the data of the chart it drives (the Plotly
+element's spec carries the figure JSON); the scenario editor refuses bad input beside the
+field and keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import sim
+from sim.presets import DEFAULT
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = str(ROOT / "dashboard.py")  # AppTest resolves relative paths against this file
+TITLES = {
+    "scenario": "Scenario",
+    "timeline": "Timeline",
+    "sessions_vs_fairshare": "Sessions vs fair-share",
+    "iterative_vs_batch": "Iterative vs batch",
+    "reservations": "Reservations",
+    "rules": "Rules",
+}
+PAGES = list(TITLES)
+
+
+def start(preset: str | None = None, page: str | None = None) -> AppTest:
+    """The navigation app with ``preset`` as the current scenario, run on ``page`` (default:
+    the first page, Scenario)."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    if preset is not None:
+        at.session_state["scenario"] = sim.preset(preset)
+        at.session_state["preset"] = preset
+    if page is not None:
+        at.switch_page(f"pages/{page}.py")  # no custom url_path, so allowed before a run
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def specs(at: AppTest) -> list[str]:
+    return [chart.proto.spec for chart in at.get("plotly_chart")]
+
+
+def sidebar_text(at: AppTest) -> str:
+    return " ".join([m.value for m in at.sidebar.markdown] + [c.value for c in at.sidebar.caption])
+
+
+def expected(scenario: sim.Scenario, page: str) -> str:
+    """What the page should show for this scenario: charts, an info message, or a table."""
+    if page == "timeline":
+        return "charts"
+    if page == "sessions_vs_fairshare":
+        ok = any(w.mode in ("session", "batch") for w in scenario.workloads)
+        return "charts" if ok else "info"
+    if page == "iterative_vs_batch":
+        ok = any(w.pattern in ("iterative", "batch") for w in scenario.workloads)
+        return "charts" if ok else "info"
+    if page == "reservations":
+        return "charts" if scenario.reservations else "info"
+    return "tables"
+
+
+def test_first_visit_shows_the_default_preset_already_run():
+    at = start()
+    assert at.session_state["scenario"] == sim.preset(DEFAULT)
+    assert "VQE session vs background load" in sidebar_text(at)
+    assert "ibm-2024" in sidebar_text(at)
+    assert at.title[0].value == "Scenario"
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Jobs"].replace(",", "")) == len(sim.run(sim.preset(DEFAULT)).jobs)
+    assert len(at.data_editor) == 7  # backends, calibrations, instances, users, workloads, …
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("preset", sim.preset_names())
+def test_every_page_works_on_every_preset(preset, page):
+    scenario = sim.preset(preset)
+    at = start(preset, page)
+    assert at.title[0].value == TITLES[page]
+    assert scenario.name in sidebar_text(at)
+    assert not at.error, [e.value for e in at.error]
+    what = expected(scenario, page)
+    if what == "charts":
+        assert len(specs(at)) >= 1
+    elif what == "info":
+        assert at.info and not specs(at)
+    elif page == "rules":
+        assert len(at.dataframe) == 1
+    else:
+        assert len(at.data_editor) == 7
+
+
+def test_timeline_colour_by_changes_the_gantt():
+    at = goto(start(), "timeline")
+    before = specs(at)
+    assert len(before) == 2  # one Gantt per backend, and the queue length
+    assert '"name":"alice"' in before[0]
+    at.radio(key="timeline_color_by").set_value("session").run()
+    after = specs(at)
+    assert after[0] != before[0] and '"name":"vqe:session"' in after[0]
+    assert '"name":"no session"' in after[0]
+    assert after[1] == before[1]  # the queue length does not depend on colours
+
+
+def test_timeline_window_slider_for_big_runs():
+    at = start("mm1-queue", "timeline")
+    before = specs(at)[0]
+    assert '"type":"scattergl"' in before  # 5,247 jobs: WebGL
+    at.slider(key="timeline_window").set_value((0.0, 10.0)).run()
+    after = specs(at)[0]
+    assert '"type":"bar"' in after and '"type":"scattergl"' not in after
+    assert not start(page="timeline").slider  # small runs draw everything, no slider
+
+
+def test_timeline_jobs_filter_and_downloads():
+    at = goto(start(), "timeline")
+    total = len(at.dataframe[0].value)
+    at.multiselect(key="timeline_users").set_value(["alice"]).run()
+    assert 0 < len(at.dataframe[0].value) < total
+    assert set(at.dataframe[0].value["user"]) == {"alice"}
+    assert len(at.get("download_button")) == 4
+
+
+def test_sessions_page_replications_and_workload_change_the_charts():
+    at = goto(start(), "sessions_vs_fairshare")
+    before = specs(at)
+    at.number_input(key="svf_reps").set_value(2).run()
+    after = specs(at)
+    assert after != before
+    assert after[:-3] == before[:-3]  # only the three replication charts changed
+    at = goto(start("iterative-vs-batch"), "sessions_vs_fairshare")
+    first = specs(at)
+    at.selectbox(key="svf_workload").set_value("sweep").run()
+    assert specs(at)[0] != first[0]
+
+
+def test_iterative_page_plain_jobs_control_changes_the_charts():
+    at = goto(start(), "iterative_vs_batch")
+    before = specs(at)
+    at.radio(key="ivb_plain").set_value("all at once").run()
+    after = specs(at)
+    assert after != before
+    at.radio(key="ivb_color_by").set_value("mode").run()
+    assert specs(at)[-1] != after[-1]
+
+
+def test_reservations_what_if_changes_the_failures():
+    at = goto(start("reservation-window"), "reservations")
+    failed_before = {m.label: m.value for m in at.metric}
+    assert int(failed_before["reservation ended (R28)"]) > 0
+    before = specs(at)
+    at.slider(key="res_end").set_value(180).run()  # a window one hour longer
+    failed_after = {m.label: m.value for m in at.metric}
+    assert int(failed_after["reservation ended (R28)"]) < int(
+        failed_before["reservation ended (R28)"]
+    )
+    assert specs(at)[1:] != before[1:]
+    at.slider(key="res_max_time").set_value(30).run()
+    assert int({m.label: m.value for m in at.metric}["max_time (R16)"]) > 0
+
+
+def test_rules_page_shows_the_chosen_profiles():
+    at = goto(start("contract-example"), "rules")
+    table = at.dataframe[0].value
+    assert {"ibm-2023", "ibm-2024", "ibm-current", "this scenario"} <= set(table.columns)
+    row = table.set_index("knob").loc["on_close"]
+    assert row["rules"] == "R17" and row["this scenario"] == "drain (override)"
+    at.multiselect(key="rules_profiles").set_value(["ibm-2023", "ibm-current"]).run()
+    at.toggle(key="rules_only_diff").set_value(True).run()
+    table = at.dataframe[0].value
+    assert "ibm-2024" not in table.columns
+    assert 0 < len(table) < len(sim.rules.KNOB_NAMES)
+
+
+def _editor_input(at: AppTest, label: str):
+    return next(t for t in at.text_input if t.label == label)
+
+
+def test_scenario_run_applies_general_fields():
+    at = start()
+    at.number_input(key="editor:0:seed").set_value(8).run()
+    at.button(key="scenario_run").click().run()
+    assert not at.exception
+    assert at.session_state["scenario"].seed == 8
+    assert "seed 8" in sidebar_text(at)
+    assert at.success and "Ran" in at.success[0].value
+
+
+def test_scenario_invalid_input_is_shown_beside_it_and_kept():
+    at = start()
+    before = at.session_state["scenario"]
+    _editor_input(at, "Until").set_value("-3h").run()
+    assert any("until" in e.value and "negative" in e.value for e in at.error)
+    at.button(key="scenario_run").click().run()
+    assert not at.exception
+    assert any("problem(s) to fix" in e.value for e in at.error)
+    assert _editor_input(at, "Until").value == "-3h"  # kept as typed
+    assert at.session_state["scenario"] == before  # nothing replaced
+    _editor_input(at, "Until").set_value("").run()
+    assert not at.error
+    _editor_input(at, "Knob overrides").set_value("{on_close: maybe}").run()
+    assert any("overrides.on_close" in e.value for e in at.error)
+
+
+def test_scenario_edits_survive_a_visit_to_another_page():
+    at = start()
+    _editor_input(at, "Name").set_value("My what-if").run()
+    goto(at, "timeline")
+    goto(at, "scenario")
+    assert _editor_input(at, "Name").value == "My what-if"
+
+
+def test_scenario_loads_a_preset():
+    at = start()
+    at.selectbox(key="scenario_preset_pick").set_value("mm1-queue").run()
+    at.button(key="scenario_load_preset").click().run()
+    assert not at.exception
+    assert at.session_state["scenario"] == sim.preset("mm1-queue")
+    assert "M/M/1" in sidebar_text(at)
+    assert _editor_input(at, "Name").value == sim.preset("mm1-queue").name
+
+
+def test_scenario_upload_refuses_a_bad_file_and_accepts_a_good_one():
+    at = start()
+    before = at.session_state["scenario"]
+    bad = b"name: x\nbackends: [{name: q}]\nworkloads: [{name: w, quantum: -3s}]\n"
+    at.file_uploader(key="scenario_upload").set_value(("bad.yaml", bad, "application/x-yaml"))
+    at.run()
+    assert not at.exception
+    assert any("bad.yaml" in e.value and "was not loaded" in e.value for e in at.error)
+    assert at.session_state["scenario"] == before
+    good = sim.preset("reservation-window").to_yaml().encode()
+    at.file_uploader(key="scenario_upload").set_value(("good.yaml", good, "application/x-yaml"))
+    at.run()
+    assert not at.exception
+    assert at.session_state["scenario"] == sim.preset("reservation-window")
+    assert "Session inside a reservation" in sidebar_text(at)
+
+
+def test_scenario_download_is_the_current_scenario_as_yaml():
+    at = start("contract-example")
+    (button,) = [b for b in at.get("download_button") if "YAML" in b.proto.label]
+    assert button.proto.label == "Download as YAML"

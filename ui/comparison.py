@@ -1,0 +1,133 @@
+"""Shared pieces of the comparison pages: running variants, metric tables and CI charts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+import figures
+import sim
+from figures.timefmt import duration
+from sim import compare
+from ui import state, widgets
+
+AUTO_REPLICATE_JOBS = 20_000  # above this, replications wait for the user to ask
+
+# metric → (label, kind)
+METRICS: dict[str, tuple[str, str]] = {
+    "makespan": ("makespan", "duration"),
+    "mean_wait": ("mean wait", "duration"),
+    "max_wait": ("longest wait", "duration"),
+    "others_mean_wait": ("other users' mean wait", "duration"),
+    "idle_held": ("idle-held time", "duration"),
+    "usage_billed": ("usage billed", "duration"),
+    "failed": ("failed jobs", "count"),
+}
+
+
+def run_variants(variants: Mapping[str, sim.Scenario]) -> dict[str, sim.Result] | None:
+    """Run every variant (cached); show the problems and return None if one cannot run."""
+    try:
+        return {label: state.run(s) for label, s in variants.items()}
+    except sim.ScenarioError as err:
+        st.error("This comparison cannot run:\n" + "\n".join(f"- {p}" for p in err.problems))
+        return None
+
+
+def metrics_table(metrics: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """Metric rows × variant columns, durations written out (``5m 02s``)."""
+    rows = []
+    for key, (label, kind) in METRICS.items():
+        row = {"measure": label}
+        for variant, values in metrics.items():
+            v = values.get(key, float("nan"))
+            row[variant] = duration(v) if kind == "duration" else f"{v:g}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def metric_charts(
+    metrics: Mapping[str, Mapping[str, float]], keys: list[str], colors, key: str
+) -> None:
+    """One small bar chart per metric, side by side."""
+    cols = st.columns(len(keys))
+    for col, metric in zip(cols, keys, strict=True):
+        label, kind = METRICS[metric]
+        values = pd.DataFrame(
+            {"variant": list(metrics), "value": [m[metric] for m in metrics.values()]}
+        )
+        with col:
+            widgets.chart(
+                figures.metric_bars(values, title=label, kind=kind, colors=colors),
+                key=f"{key}_{metric}",
+            )
+
+
+def replications(
+    variants: Mapping[str, sim.Scenario], workload: str, keys: list[str], colors, key: str
+) -> None:
+    """Means with 95 % confidence intervals over replications (consecutive seeds)."""
+    st.subheader("Replications")
+    base = next(iter(variants.values()))
+    small = sum(base.estimated_jobs().values()) <= AUTO_REPLICATE_JOBS
+    if not st.toggle(
+        "Run replications",
+        value=small,
+        key=f"{key}_replicate",
+        help=f"on by default up to {AUTO_REPLICATE_JOBS:,} jobs per run; larger scenarios take "
+        "a while per replication",
+    ):
+        return
+    reps = st.number_input(
+        "Replications (seeds)",
+        min_value=1,
+        max_value=50,
+        value=5,
+        step=1,
+        key=f"{key}_reps",
+        help="each variant is run with seeds seed, seed+1, …; same seeds for every variant",
+    )
+    seeds = compare.replication_seeds(base, int(reps))
+    try:
+        per_variant = {
+            label: [
+                compare.workload_metrics(r, workload)
+                for r in compare.replicate(s, int(reps), runner=state.runner)
+            ]
+            for label, s in variants.items()
+        }
+    except sim.ScenarioError as err:
+        st.error("\n".join(f"- {p}" for p in err.problems))
+        return
+    st.caption(
+        f"Seeds {seeds[0]}–{seeds[-1]}; bars are means, whiskers 95 % confidence intervals "
+        "(Student t; none with a single replication)."
+    )
+    rows = []
+    for metric in keys:
+        for label, ms in per_variant.items():
+            mean, low, high = compare.mean_ci([m[metric] for m in ms])
+            rows.append(
+                {"metric": metric, "variant": label, "value": mean, "low": low, "high": high}
+            )
+    table = pd.DataFrame(rows)
+    cols = st.columns(len(keys))
+    for col, metric in zip(cols, keys, strict=True):
+        label, kind = METRICS[metric]
+        with col:
+            widgets.chart(
+                figures.metric_bars(
+                    table[table["metric"] == metric],
+                    title=f"{label} (mean)",
+                    kind=kind,
+                    colors=colors,
+                ),
+                key=f"{key}_ci_{metric}",
+            )
+    shown = table.assign(
+        metric=table["metric"].map(lambda m: METRICS[m][0]),
+        **{c: table[c].map(lambda v: duration(v) or "–") for c in ("value", "low", "high")},
+    ).rename(columns={"value": "mean", "low": "95% CI low", "high": "95% CI high"})
+    st.dataframe(shown, hide_index=True, key=f"{key}_ci_table")

@@ -1,0 +1,82 @@
+"""The current scenario and its result, shared by every page through ``st.session_state``.
+
+Runs are cached with ``st.cache_data`` keyed on the scenario's JSON and the seed: a plain
+string hashes reliably and cheaply, a pydantic model may not. The cached function rebuilds
+the scenario with ``sim.Scenario.model_validate_json``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import sim
+from sim.presets import DEFAULT
+
+SCENARIO = "scenario"  # the current sim.Scenario
+RESULT = "result"  # (scenario JSON, sim.Result) of the current scenario
+PRESET = "preset"  # name of the preset the scenario came from ("" once edited or uploaded)
+EDITOR_GENERATION = "editor_generation"  # bumped whenever the editor must reload its tables
+
+
+@st.cache_data(show_spinner="Simulating…", max_entries=512)
+def _run_cached(scenario_json: str, seed: int | None) -> sim.Result:
+    scenario = sim.Scenario.model_validate_json(scenario_json)
+    result = sim.run(scenario, seed=seed)
+    # Build the derived tables once, before the result is pickled into the cache.
+    result.jobs, result.sessions, result.timeline  # noqa: B018
+    return result
+
+
+def run(scenario: sim.Scenario, seed: int | None = None) -> sim.Result:
+    """Run (or fetch from the cache) ``scenario``; raises :class:`sim.ScenarioError`."""
+    return _run_cached(scenario.model_dump_json(), seed)
+
+
+def runner(scenario: sim.Scenario, seed: int) -> sim.Result:
+    """A cached runner with the signature ``sim.compare.replicate`` expects."""
+    return run(scenario, seed)
+
+
+def scenario() -> sim.Scenario:
+    """The current scenario; the default preset on a first visit."""
+    if SCENARIO not in st.session_state:
+        st.session_state[SCENARIO] = sim.preset(DEFAULT)
+        st.session_state[PRESET] = DEFAULT
+    return st.session_state[SCENARIO]
+
+
+def result() -> sim.Result:
+    """The current scenario's result (run on first use, then reused)."""
+    current = scenario()
+    key = current.model_dump_json()
+    stored = st.session_state.get(RESULT)
+    if stored is None or stored[0] != key:
+        stored = (key, run(current))
+        st.session_state[RESULT] = stored
+    return stored[1]
+
+
+def current() -> tuple[sim.Scenario, sim.Result]:
+    return scenario(), result()
+
+
+def set_scenario(new: sim.Scenario, preset: str = "", reload_editor: bool = True) -> list:
+    """Make ``new`` the current scenario if it runs; otherwise keep the old one.
+
+    Returns the problems (empty on success). ``reload_editor`` makes the scenario editor
+    show the new scenario's tables (on loading a preset or a file).
+    """
+    try:
+        res = run(new)
+    except sim.ScenarioError as err:
+        return list(err.problems)
+    st.session_state[SCENARIO] = new
+    st.session_state[RESULT] = (new.model_dump_json(), res)
+    st.session_state[PRESET] = preset
+    if reload_editor:
+        st.session_state[EDITOR_GENERATION] = st.session_state.get(EDITOR_GENERATION, 0) + 1
+    return []
+
+
+def editor_generation() -> int:
+    return st.session_state.get(EDITOR_GENERATION, 0)
