@@ -1,0 +1,71 @@
+""" "Why did this job wait?" in the dashboard: pick a job (click on the Gantt or a list) and
+show its wait interval by interval, with the rules (``sim.explain``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import sim
+from figures.selection import selected_job
+from figures.timefmt import clock, duration
+from sim.explain import explain
+
+LIST_LIMIT = 5000  # above this many jobs a text box replaces the list (a huge list is slow)
+
+
+def clicked_job(events: list, result: sim.Result) -> str | None:
+    """The job clicked in any of the given ``st.plotly_chart`` selection events."""
+    ids = set(result.jobs["job_id"])
+    for event in events:
+        job = selected_job(event, ids)
+        if job is not None:
+            return job
+    return None
+
+
+def pick(result: sim.Result, clicked: str | None, key: str, default: str | None = None) -> str:
+    """A job picker that follows clicks on the Gantt; returns the chosen job id ("" if none)."""
+    ids = list(result.jobs["job_id"])
+    if not ids:
+        return ""
+    last = f"{key}__last_click"
+    if clicked is not None and clicked != st.session_state.get(last):
+        st.session_state[key] = clicked  # a new click wins over the list's old choice
+    st.session_state[last] = clicked
+    if len(ids) > LIST_LIMIT:
+        return st.text_input("Job id", value=default or ids[0], key=key).strip()
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = default if default in ids else ids[0]
+    return st.selectbox("Job", ids, key=key, help="or click a job's bar on the chart")
+
+
+def show(result: sim.Result, job_id: str, history=None) -> None:
+    """The explanation of one job, or an inline error for an unknown id."""
+    try:
+        e = explain(result, job_id, history)
+    except sim.explain.UnknownJob as err:
+        st.error(str(err))
+        return
+    status = e.status + (f" ({e.reason})" if e.reason else "")
+    st.markdown(
+        f"**{e.job_id}** — {e.user}, instance `{e.instance}`, on {e.backend}; submitted at "
+        f"{clock(e.submitted)}; {status}; waited {duration(e.wait) or '0 s'}."
+    )
+    if e.intervals:
+        table = e.table()
+        for column in ("from", "to"):
+            table[column] = [clock(v) for v in table[column]]
+        table["seconds"] = table["seconds"].round(2)
+        st.dataframe(table, hide_index=True, width="stretch")
+        fair = [i for i in e.intervals if i.keys]
+        if fair:
+            with st.expander("Fair-share keys at each pick (R5–R7: lower goes first)"):
+                rows = [
+                    {"at": clock(i.start), "picked": i.holder, "instance": k.instance,
+                     "group key": k.group_key, "key": k.key, "usage (s)": round(k.used, 2)}
+                    for i in fair for k in i.keys
+                ]  # fmt: skip
+                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    rules = f" ({', '.join(e.outcome_rules)})" if e.outcome_rules else ""
+    st.markdown(f"Then: {e.outcome}{rules}.")
