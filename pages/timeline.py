@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import figures
-from ui import sidebar, widgets
+from ui import explain_panel, sidebar, widgets
 
 
 def jobs_filter(jobs: pd.DataFrame) -> pd.DataFrame:
@@ -63,11 +63,12 @@ def main() -> None:
         "Timeline",
         "What each backend did. Hover a job for its times, wait, status and reason. Below each "
         "backend, a thin band per session: dark while active (holding the backend), light "
-        "while inactive.",
+        "while inactive. Click a job's bar to see why it waited.",
     )
     by = widgets.color_by("timeline_color_by")
     colors = widgets.colors(scenario, by)
     window = time_window(result)
+    clicks = []
     for backend in [b.name for b in scenario.backends]:
         fig = figures.gantt(
             result.timeline,
@@ -80,7 +81,10 @@ def main() -> None:
             time_range=window,
             title=backend,
         )
-        widgets.chart(fig, key=f"timeline_gantt_{backend}")
+        clicks.append(
+            st.plotly_chart(fig, key=f"timeline_gantt_{backend}", on_select="rerun",
+                            selection_mode="points", config={"displaylogo": False})
+        )  # fmt: skip
 
     st.subheader("Queue length")
     widgets.chart(
@@ -89,6 +93,11 @@ def main() -> None:
     )
 
     jobs_table(result.jobs)
+
+    st.subheader("Why did this job wait?")
+    job = explain_panel.pick(result, explain_panel.clicked_job(clicks, result), "timeline_explain")
+    if job:
+        explain_panel.show(result, job)
 
     st.subheader("Download the result tables")
     cols = st.columns(4)

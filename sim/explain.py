@@ -40,6 +40,11 @@ PICKED_BY: dict[str, tuple[tuple[str, ...], str]] = {
 }  # fmt: skip
 
 
+# A job that waited behind thousands of others: the first DETAILED fair-share picks list every
+# competing instance's key; later ones only this job's instance and the winner's.
+DETAILED = 200
+
+
 class UnknownJob(LookupError):
     """No job with that id in the run."""
 
@@ -193,7 +198,7 @@ def _intervals(result, h: History, job, sid: str, a: float, z: float) -> list[In
             if piece_hi <= piece_lo:
                 continue
             item = _blocker(h, job, sid, float(s), piece_lo, piece_hi, kind, jid, ssid, user,
-                            keys.get(jid))  # fmt: skip
+                            keys.get(jid), full=len(out) < DETAILED)  # fmt: skip
             _append(out, item)
     return out
 
@@ -216,7 +221,8 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _blocker(h: History, job, sid, seg_start, lo, hi, kind, jid, ssid, user, keys) -> Interval:
+def _blocker(h: History, job, sid, seg_start, lo, hi, kind, jid, ssid, user, keys,
+             full=True) -> Interval:  # fmt: skip
     backend, mine = job["backend"], job["instance"]
     reserved = h.reservation_at(backend, lo)
     outside = reserved is not None and reserved != mine
@@ -253,7 +259,7 @@ def _blocker(h: History, job, sid, seg_start, lo, hi, kind, jid, ssid, user, key
                         "runs one job at a time")  # fmt: skip
     rule = h.moments.at[jid, "start_rule"]
     if rule == "R5 fair share" and keys is not None:
-        return _fair_share(h, job, lo, hi, jid, user, keys, extra, plus)
+        return _fair_share(h, job, lo, hi, jid, user, keys, extra, plus, full)
     rules, words = PICKED_BY.get(rule, ((), f"it was picked ({rule})"))
     if "R27" in rules:
         extra, plus = "", ()  # the reservation is already the reason given
@@ -262,14 +268,16 @@ def _blocker(h: History, job, sid, seg_start, lo, hi, kind, jid, ssid, user, key
                     f"{jid} ({who}) ran: {words}" + extra)  # fmt: skip
 
 
-def _fair_share(h: History, job, lo, hi, jid, user, keys: dict[str, Key], extra, plus):
+def _fair_share(h: History, job, lo, hi, jid, user, keys: dict[str, Key], extra, plus, full):
     backend, mine = job["backend"], job["instance"]
-    pos = float(h.moments.at[jid, "start_pos"])
-    queued = h.queued_at(backend, pos)
-    competing = sorted({str(i) for i in queued["instance"]} | {mine},
-                       key=lambda n: (keys[n].group_key, keys[n].key, n))  # fmt: skip
-    shown = tuple(keys[n] for n in competing)
     theirs = h.moments.at[jid, "instance"]
+    if full:
+        pos = float(h.moments.at[jid, "start_pos"])
+        names = {str(i) for i in h.queued_at(backend, pos)["instance"]} | {mine}
+    else:  # past DETAILED picks, only the two instances concerned (a scan per pick is slow)
+        names = {mine, theirs}
+    competing = sorted(names, key=lambda n: (keys[n].group_key, keys[n].key, n))
+    shown = tuple(keys[n] for n in competing)
     rules: tuple[str, ...] = ("R5", "R7")
     if theirs == mine:
         words = (

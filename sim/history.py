@@ -111,8 +111,9 @@ class History:
         ]
         ev = self.events
         details, events = ev["detail"].to_numpy(), ev["event"].to_numpy()
-        for pos in np.flatnonzero(events == "charge"):
-            user = ev.at[pos, "user"]
+        users, times = ev["user"].to_numpy(), ev["time"].to_numpy()
+        for pos in np.flatnonzero(events == "charge").tolist():
+            user = users[pos]
             if isinstance(user, str) and user:
                 name = self.user_instance.get(user)
             elif pos + 1 < len(ev) and events[pos + 1] == "reservation_end":
@@ -120,7 +121,7 @@ class History:
             else:
                 name = None
             if name in self._index:
-                out.append((float(pos), float(ev.at[pos, "time"]), self._index[name],
+                out.append((float(pos), float(times[pos]), self._index[name],
                             float(details[pos])))  # fmt: skip
         return out
 

@@ -253,3 +253,46 @@ def test_scenario_download_is_the_current_scenario_as_yaml():
     at = start("contract-example")
     (button,) = [b for b in at.get("download_button") if "YAML" in b.proto.label]
     assert button.proto.label == "Download as YAML"
+
+
+def _table_with(at: AppTest, column: str):
+    """The first dataframe that has ``column`` (st.dataframe keys are not kept by AppTest)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_tour_steps_replays_and_explains():
+    at = goto(start(), "tour")
+    assert at.title[0].value == "Guided tour"
+    assert at.subheader[0].value == sim.preset("fig1-session-flow").name
+    chart = specs(at)[0]
+    assert '"name":"moment"' in chart and '"name":"replay_cursor"' in chart
+    # The replay at 2m (the step's moment): alice-vqe.1 runs, Carol's jobs queue (R5).
+    assert any("job alice-vqe.1 (alice)" in m.value for m in at.markdown)
+    queue = _table_with(at, "position")
+    assert queue["job_id"].iloc[0] == "carol-jobs.2"
+    # The default explanation: bob-qaoa.1 waited behind Alice's session (R13, R14).
+    assert any("bob-qaoa.1" in m.value and "waited 4m 00s" in m.value for m in at.markdown)
+    at.slider(key="tour_at_fig1-session-flow").set_value(190.0).run()  # Bob has arrived
+    queue = _table_with(at, "position")
+    assert queue["job_id"].iloc[0] == "bob-qaoa.1"
+    at.selectbox(key="tour_job_fig1-session-flow").set_value("alice-vqe.2").run()
+    assert any("it did not wait" in m.value for m in at.markdown)
+    at.button(key="tour_next").click().run()
+    assert at.subheader[0].value == sim.preset("fig2-iterative").name
+    at.selectbox(key="tour_step").set_value(4).run()  # jump to the first profile step
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.subheader[0].value == sim.preset("profiles-close").name
+    assert len(specs(at)) == 3  # the replay and one Gantt per profile
+    table = _table_with(at, "profile").set_index("profile")
+    assert "session_closed" in table.at["ibm-2023", "reasons"]
+    assert table.at["ibm-2024", "failed"] == 0  # R17: close() drains under ibm-2024
+    at.button(key="tour_use_preset").click().run()
+    assert at.session_state["scenario"] == sim.preset("profiles-close")
+
+
+def test_timeline_explains_the_picked_job():
+    at = start("fig4-reservation", "timeline")
+    at.selectbox(key="timeline_explain").set_value("gina-session.7").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "gina-session.7" in text and "reservation_ended" in text and "R28" in text

@@ -302,3 +302,28 @@ def test_cli_explain_and_replay(capsys, args, code, out, err):
     captured = capsys.readouterr()
     assert out in captured.out and err in captured.err
     assert "Traceback" not in captured.err
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def test_replay_gantt_marks_the_moment_and_the_cursor_and_clicks_select_jobs():
+    from figures.replay import replay_gantt
+    from figures.selection import selected_job
+
+    r = sim.run(sim.preset("fig1-session-flow"))
+    fig = replay_gantt(r.timeline, r.jobs, r.events, end_time=r.end_time, moment=120,
+                       moment_label="first pick", at=190)  # fmt: skip
+    shapes = {s["name"]: s for s in fig.to_dict()["layout"]["shapes"]}
+    # The run lasts 1240 s (> 2 min), so the axis is in minutes: 120 s → 2, 190 s → 3.1667.
+    assert shapes["moment"]["x0"] == 2 and shapes["replay_cursor"]["x0"] == pytest.approx(190 / 60)
+    assert "first pick" in fig.to_dict()["layout"]["annotations"][0]["text"]
+    # A click on a job bar carries the bar's customdata; its first field is the job id.
+    bar = next(t for t in fig.data if t.meta == "job")
+    point = {"curve_number": 0, "point_index": 0, "customdata": list(bar.customdata[0])}
+    ids = set(r.jobs["job_id"])
+    assert selected_job({"selection": {"points": [point]}}, ids) == bar.customdata[0][0]
+    held = {"customdata": ["held by alice-vqe:session (alice)", "0:03:00"]}
+    assert selected_job({"selection": {"points": [held]}}, ids) is None  # not a job bar
+    assert selected_job({"selection": {"points": []}}, ids) is None
+    assert selected_job(None, ids) is None
