@@ -39,6 +39,7 @@ PAGES = [
     "Iterative vs batch",
     "Reservations",
     "Rules",
+    "Guided tour",
 ]
 TIMEOUT_MS = 60_000
 
@@ -175,7 +176,9 @@ def test_every_page_on_the_default_scenario(server, browser):
         sidebar = tab.page.locator('[data-testid="stSidebar"]')
         assert "VQE session vs background load" in sidebar.inner_text()
         # The default preset has no reservation: that page shows an info message instead.
-        tab.visit_every_page({"Timeline", "Sessions vs fair-share", "Iterative vs batch"})
+        tab.visit_every_page(
+            {"Timeline", "Sessions vs fair-share", "Iterative vs batch", "Guided tour"}
+        )
         tab.page.locator('[data-testid="stSidebarNav"] a', has_text="Reservations").click()
         tab.settle("Reservations")
         assert tab.page.locator('[data-testid="stAlertContentInfo"]').count() == 1
