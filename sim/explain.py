@@ -175,9 +175,10 @@ def _final_time(result: Result, job_id: str) -> float:
 def _intervals(result, h: History, job, sid: str, a: float, z: float) -> list[Interval]:
     if z <= a:
         return []
-    tl = result.timeline
-    seg = tl[(tl["backend"] == job["backend"]) & (tl["end"] > a) & (tl["start"] < z)]
-    seg = seg.sort_values("start", kind="stable")
+    tl = h.segments.get(job["backend"])
+    if tl is None:
+        return []
+    seg = tl[(tl["end"].to_numpy() > a) & (tl["start"].to_numpy() < z)]
     moments = h.moments
     # Fair-share keys are needed at the start of every job that fair share picked.
     fair = {
@@ -273,7 +274,7 @@ def _fair_share(h: History, job, lo, hi, jid, user, keys: dict[str, Key], extra,
     theirs = h.moments.at[jid, "instance"]
     if full:
         pos = float(h.moments.at[jid, "start_pos"])
-        names = {str(i) for i in h.queued_at(backend, pos)["instance"]} | {mine}
+        names = h.queued_instances(backend, pos) | {mine}
     else:  # past DETAILED picks, only the two instances concerned (a scan per pick is slow)
         names = {mine, theirs}
     competing = sorted(names, key=lambda n: (keys[n].group_key, keys[n].key, n))

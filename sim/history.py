@@ -87,6 +87,27 @@ class History:
         )
         return out
 
+    @cached_property
+    def _queue_arrays(self) -> tuple[np.ndarray, ...]:
+        m = self.moments
+        return (
+            m["backend"].to_numpy(dtype=object),
+            m["submit_pos"].to_numpy(dtype=float),
+            m["leave_pos"].to_numpy(dtype=float),
+            m["instance"].to_numpy(dtype=object),
+        )
+
+    def queued_instances(self, backend: str, pos: float) -> set[str]:
+        """Instances with a job waiting on ``backend`` just before position ``pos``."""
+        b, sub, leave, inst = self._queue_arrays
+        return set(inst[(b == backend) & (sub < pos) & (leave >= pos)].tolist())
+
+    @cached_property
+    def segments(self) -> dict[str, pd.DataFrame]:
+        """The timeline per backend, in time order."""
+        tl = self.result.timeline
+        return {b: part.sort_values("start", kind="stable") for b, part in tl.groupby("backend")}
+
     def queued_at(self, backend: str, pos: float) -> pd.DataFrame:
         """Jobs waiting on ``backend`` just before position ``pos``, oldest first."""
         m = self.moments

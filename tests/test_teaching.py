@@ -327,3 +327,19 @@ def test_replay_gantt_marks_the_moment_and_the_cursor_and_clicks_select_jobs():
     assert selected_job({"selection": {"points": [held]}}, ids) is None  # not a job bar
     assert selected_job({"selection": {"points": []}}, ids) is None
     assert selected_job(None, ids) is None
+
+
+@pytest.mark.parametrize("name", ["contract-example", "reservation-window", "fig1-session-flow"])
+def test_every_wait_is_covered_by_contiguous_explained_intervals(name):
+    from sim.history import History
+
+    r = sim.run(sim.preset(name))
+    h = History(r)
+    for row in r.jobs.itertuples():
+        e = explain(r, row.job_id, h)
+        if row.status in ("DONE", "ERROR") and row.started == row.started:  # it ran
+            assert e.wait == pytest.approx(row.wait), row.job_id
+        for x, y in zip(e.intervals, e.intervals[1:], strict=False):
+            assert x.end == y.start and x.end > x.start, row.job_id
+        # Every stretch names a rule, except plain idle time (none expected in these runs).
+        assert all(i.rules for i in e.intervals), (row.job_id, e.to_text())
