@@ -12,9 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .gantt import gantt
+from .tables import failed_jobs
 from .timefmt import clock, time_unit
 
 MOMENT_COLOR = "#D62728"
+FAILED_COLOR = "#B91C1C"
 CURSOR_COLOR = "#1F2937"
 
 
@@ -39,13 +41,18 @@ def replay_gantt(
     fig = gantt(timeline, jobs, events, color_by=color_by, colors=colors, end_time=end_time,
                 title=title)  # fmt: skip
     _, per = time_unit(end_time)  # the unit gantt() chose for the span [0, end_time]
+    failed = _failed_marks(jobs, events, fig, per)
+    if failed is not None:
+        fig.add_trace(failed)
     if moment is not None:
         x = moment / per
         fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", name="moment",
                       line={"color": MOMENT_COLOR, "width": 2, "dash": "dash"})  # fmt: skip
+        # Past the middle of the axis the label grows leftwards, so it is never cut off.
+        anchor = "right" if end_time and moment > end_time / 2 else "left"
         fig.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", showarrow=False,
                            text=f"{clock(moment)} {moment_label}".strip(), name="moment",
-                           font={"color": MOMENT_COLOR}, xanchor="left")  # fmt: skip
+                           font={"color": MOMENT_COLOR}, xanchor=anchor)  # fmt: skip
     if at is not None:
         x = at / per
         fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", name="replay_cursor",
@@ -68,3 +75,29 @@ def profile_gantts(
                               moment_label=moment_label, colors=colors, title=profile)
         for profile, r in runs.items()
     }  # fmt: skip
+
+
+def _failed_marks(jobs: pd.DataFrame, events: pd.DataFrame, fig: go.Figure, per: float):
+    """A cross on the backend's row, at the moment each job failed without ever running
+    (e.g. ``reservation_ended``, R28): such jobs have no bar, yet they are the lesson."""
+    failed = failed_jobs(jobs, events)
+    failed = failed[failed["started"].isna()]
+    if failed.empty:
+        return None
+    ticks = fig.layout.yaxis.ticktext or ()
+    rows = dict(zip(ticks, fig.layout.yaxis.tickvals or (), strict=False))
+    failed = failed[failed["backend"].isin(list(rows))]
+    if failed.empty:
+        return None
+    rank = failed.groupby(["backend", "failed_at"]).cumcount().to_numpy()
+    return go.Scatter(
+        x=failed["failed_at"].to_numpy() / per,
+        # Jobs failing at the same instant are stacked across the row, not drawn on one spot.
+        y=[rows[b] - 0.3 + 0.15 * (k % 5) for b, k in zip(failed["backend"], rank, strict=True)],
+        mode="markers",
+        marker={"symbol": "x", "size": 11, "color": FAILED_COLOR},
+        name="failed without running",
+        meta="failed",
+        customdata=failed[["job_id", "reason"]].to_numpy(dtype=object),
+        hovertemplate="<b>%{customdata[0]}</b><br>failed: %{customdata[1]}<extra></extra>",
+    )

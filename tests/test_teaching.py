@@ -343,3 +343,15 @@ def test_every_wait_is_covered_by_contiguous_explained_intervals(name):
             assert x.end == y.start and x.end > x.start, row.job_id
         # Every stretch names a rule, except plain idle time (none expected in these runs).
         assert all(i.rules for i in e.intervals), (row.job_id, e.to_text())
+
+
+def test_replay_gantt_marks_jobs_that_failed_without_running():
+    from figures.replay import replay_gantt
+
+    r = sim.run(sim.preset("fig4-reservation"))
+    fig = replay_gantt(r.timeline, r.jobs, r.events, end_time=r.end_time, moment=1800)
+    (marks,) = [t for t in fig.data if t.meta == "failed"]
+    # Three session jobs fail at 30 min (R28); the run lasts 44 min, so the axis is in minutes.
+    assert list(marks.x) == [30, 30, 30]
+    assert [row[1] for row in marks.customdata] == ["reservation_ended"] * 3
+    assert fig.layout.annotations[0].xanchor == "right"  # 30 of 44 min: label leans left

@@ -57,7 +57,8 @@ def show(result: sim.Result, job_id: str, history=None) -> None:
         for column in ("from", "to"):
             table[column] = [clock(v) for v in table[column]]
         table["seconds"] = table["seconds"].round(2)
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"why": st.column_config.TextColumn(width="large")})  # fmt: skip
         fair = [i for i in e.intervals if i.keys]
         if fair:
             with st.expander("Fair-share keys at each pick (R5–R7: lower goes first)"):

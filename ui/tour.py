@@ -57,7 +57,7 @@ def replay(step: teaching.Step, result, history: History) -> str | None:
                             selection_mode="points", config={"displaylogo": False})  # fmt: skip
     now = state_at(result, at, history)
     st.markdown(f"**At {clock(at)}**")
-    a, b, c = st.columns([2, 3, 2])
+    a, b, c = st.columns([2, 4, 2])
     with a:
         st.caption("Backend")
         for row in now.backends.itertuples():
