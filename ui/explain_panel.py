@@ -34,7 +34,8 @@ def pick(result: sim.Result, clicked: str | None, key: str, default: str | None 
         st.session_state[key] = clicked  # a new click wins over the list's old choice
     st.session_state[last] = clicked
     if len(ids) > LIST_LIMIT:
-        return st.text_input("Job id", value=default or ids[0], key=key).strip()
+        st.session_state.setdefault(key, default or ids[0])
+        return st.text_input("Job id", key=key, help="or click a job on the chart").strip()
     if st.session_state.get(key) not in ids:
         st.session_state[key] = default if default in ids else ids[0]
     return st.selectbox("Job", ids, key=key, help="or click a job's bar on the chart")
