@@ -1,18 +1,19 @@
 """``python -m sim sweep``: files and columns as the issue gives them, exit 2 on bad input.
 
-Each invocation costs about a second of interpreter start-up, so the ``runs`` fixture starts
-them all at once (they are independent) and each test checks its own.
+One real subprocess checks the files and the progress bar on stderr; the other cases call
+``sim.cli.main`` in-process (an interpreter start-up with pandas and scipy costs seconds).
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from sim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120
@@ -40,9 +41,13 @@ def runs(tmp_path_factory):
             timeout=TIMEOUT,
         )  # fmt: skip
 
-    with ThreadPoolExecutor(max_workers=len(CASES)) as pool:
-        done = dict(zip(CASES, pool.map(call, CASES.values()), strict=True))
-    return done, tmp
+    return {"ok": call(CASES["ok"])}, tmp
+
+
+def in_process(case: str, capsys) -> subprocess.CompletedProcess:
+    code = main(CASES[case])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(CASES[case], code, out, err)
 
 
 def test_sweep_writes_the_issue_columns(runs):
@@ -76,8 +81,8 @@ def test_sweep_writes_the_issue_columns(runs):
     assert "sweep.csv" in proc.stdout
 
 
-def test_sweep_without_out_prints_the_table(runs):
-    proc = runs[0]["stdout"]
+def test_sweep_without_out_prints_the_table(capsys):
+    proc = in_process("stdout", capsys)
     assert proc.returncode == 0, proc.stderr
     header = proc.stdout.splitlines()[0]
     assert header.startswith("instances.alg-a.share,workload,reps,jobs,mean_wait")
@@ -92,8 +97,8 @@ def test_sweep_without_out_prints_the_table(runs):
         ("bad_reps", ["--reps", "--warmup"]),  # every problem in one round
     ],
 )
-def test_bad_input_exits_2_naming_it(runs, case, words):
-    proc = runs[0][case]
+def test_bad_input_exits_2_naming_it(capsys, case, words):
+    proc = in_process(case, capsys)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr
     for word in words:
