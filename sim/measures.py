@@ -94,6 +94,12 @@ def workload_metrics(result: Result, workload: str) -> dict[str, float]:
     }
 
 
+def workload_rows(result: Result, workload: str) -> list[dict[str, float | str]]:
+    """:func:`workload_metrics` as a one-row table, the shape :mod:`sim.experiments` gathers
+    (use ``functools.partial(workload_rows, workload=NAME)`` as its measure)."""
+    return [{"workload": workload, **workload_metrics(result, workload)}]
+
+
 def utilization(result: Result) -> float:
     """Share of the backends' time (all backends, from 0 to the end of the run) spent running
     user jobs. Computed from the jobs table: R1 runs one job at a time, so run spans on one
