@@ -10,14 +10,11 @@ Nothing here imports Streamlit or Plotly.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import numpy as np
-from scipy import stats
-
 from . import run as _run
+from .experiments import interval  # the sweeps' Student-t interval (scipy.stats.t)
 from .measures import FAILED, final_times, usage_billed, workload_metrics
 from .results import Result
 from .scenario import Problem, Scenario, ScenarioError, from_dict
@@ -104,13 +101,4 @@ def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, f
     """
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
-    x = np.asarray(list(values), dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
-        return (math.nan, math.nan, math.nan)
-    mean = float(x.mean())
-    if n == 1:
-        return (mean, math.nan, math.nan)
-    half = float(stats.t.ppf((1 + confidence) / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return (mean, mean - half, mean + half)
+    return interval(values, confidence)
