@@ -178,8 +178,12 @@ def run_tasks(
         else:
             own = executor = ProcessPoolExecutor(max_workers=min(workers or default_workers(),
                                                                  total))  # fmt: skip
-    # A bounded window of runs in flight: stop takes effect quickly and memory stays flat.
-    window = max(2, 2 * (workers or default_workers()))
+    # A bounded window of runs in flight, two per worker thread: enough to keep every worker
+    # busy, small enough that stop takes effect quickly and memory stays flat.
+    slots = workers or default_workers()
+    if client is not None:
+        slots = max(1, sum(client.nthreads().values()))
+    window = max(2, 2 * slots)
     results: dict[tuple[int, int], list[dict]] = {}
     pending: dict[Future, Task] = {}
     queue = iter(todo)
