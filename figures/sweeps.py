@@ -72,6 +72,7 @@ def metric_vs_parameter(
                 go.Scatter(
                     x=x + x[::-1],
                     y=np.concatenate([high, low[::-1]]),
+                    mode="lines",  # no markers at the band's corners
                     fill="toself",
                     fillcolor=_rgba(color, 0.18),
                     line={"width": 0},
