@@ -1,4 +1,4 @@
-"""``python -m sim run|validate|presets|sweep``: exit 0 success, 2 invalid input, 1 otherwise."""
+"""``python -m sim run|validate|presets`` — exit 0 success, 2 invalid input, 1 anything else."""
 
 from __future__ import annotations
 
