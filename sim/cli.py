@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import cli_teaching, presets
+from . import cli_sweep, cli_teaching, presets
 from .scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, load
 
 
@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("scenario")
     v.add_argument("--max-jobs", type=int, default=DEFAULT_MAX_JOBS)
     sub.add_parser("presets", help="list the built-in scenarios")
-    cli_teaching.add_parsers(sub)
+    cli_sweep.add_parser(sub)  # sim/cli_sweep.py: replications over a parameter grid
+    cli_teaching.add_parsers(sub)  # sim/cli_teaching.py: explain, replay
     return p
 
 
@@ -50,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 default = " (default)" if name == presets.DEFAULT else ""
                 print(f"{name}{default}: {s.name}")
             return 0
+        if args.command == "sweep":
+            return cli_sweep.main(args)
         if args.command in cli_teaching.COMMANDS:
             return cli_teaching.main(args)
         try:

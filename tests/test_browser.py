@@ -38,6 +38,7 @@ PAGES = [
     "Sessions vs fair-share",
     "Iterative vs batch",
     "Reservations",
+    "Capacity planning",
     "Rules",
     "Guided tour",
 ]
