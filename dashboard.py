@@ -14,6 +14,7 @@ PAGES = [
     ("iterative_vs_batch.py", "Iterative vs batch"),
     ("reservations.py", "Reservations"),
     ("rules.py", "Rules"),
+    ("library.py", "Scenario library"),
 ]
 # No icons: :material/…: icons are fetched from fonts.gstatic.com (fails offline, and the
 # browser test counts that as a console error), and emoji need an emoji font.
