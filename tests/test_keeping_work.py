@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 import sim
@@ -213,3 +214,19 @@ def test_refused_uploads_never_replace_the_scenario(tmp_path):
         assert any(f"{name}** was not loaded" in e.value and message in e.value for e in at.error)
         assert at.session_state["scenario"] == before
     assert not marker.exists()
+
+
+def test_a_reload_keeps_table_edits():
+    at = open_url(scenario="preset:mm1-queue")
+    key = "editor:0:workloads"
+    at.session_state[key] = {
+        "edited_rows": {0: {"quantum": "{exponential: 45s}", "jobs": 7}},
+        "added_rows": [{"name": "extra", "user": "user", "backend": "qpu"}],
+        "deleted_rows": [],
+    }
+    run_ok(at)
+    table = reload(at).data_editor(key=key).value  # the table the editor starts from
+    assert table.loc[0, "quantum"] == "{exponential: 45s}"
+    assert table.loc[0, "jobs"] == 7.0 and table["jobs"].dtype == "float64"
+    assert list(table["name"]) == [sim.preset("mm1-queue").workloads[0].name, "extra"]
+    assert pd.isna(table.loc[1, "quantum"])  # an empty cell stays empty, not "None"
