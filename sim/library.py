@@ -203,6 +203,24 @@ class Drafts:
             return None
         return data if isinstance(data, dict) else None
 
+    def recent(self, limit: int = 5, exclude: str = "") -> list[tuple[str, float, dict[str, Any]]]:
+        """The ``limit`` most recently written drafts as (id, time written, data)."""
+        if not self.folder.is_dir():
+            return []
+        stamped = []
+        for path in self.folder.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if self.valid_id(path.stem) and path.stem != exclude:
+                    stamped.append((path.stat().st_mtime, path.stem))
+        out = []
+        for written, draft_id in sorted(stamped, reverse=True):
+            data = self.load(draft_id)
+            if data is not None:
+                out.append((draft_id, written, data))
+            if len(out) == limit:
+                break
+        return out
+
     def prune(self, max_age: float = DRAFT_MAX_AGE) -> int:
         """Remove drafts not written for ``max_age`` seconds; returns how many."""
         if not self.folder.is_dir():

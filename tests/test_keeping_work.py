@@ -230,3 +230,38 @@ def test_a_reload_keeps_table_edits():
     assert table.loc[0, "jobs"] == 7.0 and table["jobs"].dtype == "float64"
     assert list(table["name"]) == [sim.preset("mm1-queue").workloads[0].name, "extra"]
     assert pd.isna(table.loc[1, "quantum"])  # an empty cell stays empty, not "None"
+
+
+def test_a_closed_tabs_draft_can_be_resumed_as_a_copy():
+    """Opening the bare address again starts afresh; the Scenario library page lists the
+    unsaved drafts of this computer's other tabs, and Resume continues a copy."""
+    closed = open_url()
+    run_ok(closed.number_input(key="editor:0:seed").set_value(5))
+    run_ok(closed.button(key="scenario_run").click())
+    run_ok(name_input(closed).set_value("Friday demo"))
+    fresh = open_url("library")
+    assert fresh.session_state["scenario"] == sim.preset(DEFAULT)
+    listed = [m.value for m in fresh.markdown if "last edited" in m.value]
+    assert len(listed) == 1 and listed[0].startswith("**Friday demo**")
+    (resume,) = [b for b in fresh.button if b.label == "Resume"]
+    run_ok(resume.click())
+    assert fresh.success[0].value == "Resumed “Friday demo” in this tab."
+    assert fresh.session_state["scenario"].seed == 5
+    run_ok(fresh.switch_page("pages/scenario.py"))
+    assert name_input(fresh).value == "Friday demo"
+    # A copy: editing it here leaves the closed tab's draft alone.
+    run_ok(name_input(fresh).set_value("Saturday demo"))
+    assert name_input(reload(closed)).value == "Friday demo"
+    assert fresh.query_params["draft"] != closed.query_params["draft"]
+
+
+def test_a_remote_user_is_never_shown_other_drafts(monkeypatch):
+    local = open_url()
+    run_ok(name_input(local).set_value("Private notes"))
+    import streamlit as st
+
+    # A connection from another machine: Streamlit reports its address (None on loopback).
+    monkeypatch.setattr(type(st.context), "ip_address", property(lambda self: "203.0.113.9"))
+    remote = open_url("library")
+    assert "Unsaved drafts on this computer" not in [s.value for s in remote.subheader]
+    assert not [m.value for m in remote.markdown if "Private notes" in m.value]

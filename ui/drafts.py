@@ -130,6 +130,25 @@ def _restore(data: dict[str, Any]) -> bool:
     return True
 
 
+def title(data: dict[str, Any]) -> str:
+    """What a draft is about: the name typed in the editor, else its scenario's name."""
+    typed = (data.get("editor") or {}).get("name")
+    return str(typed or (data.get("scenario") or {}).get("name") or "untitled")
+
+
+def resume(other: str) -> bool:
+    """Continue another draft (another tab's, or a closed one's) in this tab, as a copy: the
+    other draft is left as it is. Returns False if it is gone or unreadable."""
+    data = store().load(other)
+    if data is None:
+        return False
+    st.session_state[state.EDITOR_GENERATION] = state.editor_generation() + 1
+    if not _restore(data):
+        return False
+    autosave()
+    return True
+
+
 def start() -> None:
     """A new browser session: restore this tab's draft, else open what the URL names.
 

@@ -8,11 +8,13 @@ raises.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 import sim
 from sim.library import Library, LibraryError, data_dir
-from ui import state
+from ui import drafts, state
 
 FLASH = "library_flash"
 
@@ -119,6 +121,31 @@ def entries_section(lib: Library) -> None:
     )
 
 
+def drafts_section() -> None:
+    """Unsaved work of other tabs, closed ones included, for a user on this computer only:
+    a remote user of a shared server never sees anyone's drafts."""
+    # Streamlit gives no address (None) for a loopback connection; a remote user has a string.
+    # (AppTest, with no connection at all, gives a placeholder object: local too.)
+    if isinstance(st.context.ip_address, str):
+        return
+    recent = drafts.store().recent(limit=5, exclude=drafts.draft_id())
+    if not recent:
+        return
+    st.subheader("Unsaved drafts on this computer")
+    st.caption(
+        "Other tabs' work, including tabs since closed. Resume continues a copy of it in this "
+        "tab; the other draft is left as it was."
+    )
+    for other, written, data in recent:
+        when = dt.datetime.fromtimestamp(written).strftime("%Y-%m-%d %H:%M")
+        text, button = st.columns([4, 1], vertical_alignment="center")
+        text.markdown(f"**{drafts.title(data)}** — last edited {when}")
+        if button.button("Resume", key=f"library_resume_{other}"):
+            if drafts.resume(other):
+                _done(f"Resumed “{drafts.title(data)}” in this tab.")
+            st.error("That draft is gone (removed or unreadable).")
+
+
 def render(scenario: sim.Scenario) -> None:
     if message := st.session_state.pop(FLASH, None):
         st.success(message)
@@ -126,3 +153,4 @@ def render(scenario: sim.Scenario) -> None:
     save_section(lib, scenario)
     st.divider()
     entries_section(lib)
+    drafts_section()
