@@ -211,6 +211,17 @@ def test_drafts_are_kept_per_id(tmp_path):
     assert drafts.load(drafts.new_id()) is None
 
 
+def test_recent_drafts_newest_first_without_this_tab(tmp_path):
+    drafts = Drafts(tmp_path)
+    ids = [drafts.new_id() for _ in range(4)]
+    for age, draft_id in enumerate(ids):  # ids[0] newest
+        drafts.save(draft_id, {"n": age})
+        stamp = 2_000_000_000 - 60 * age
+        os.utime(tmp_path / "drafts" / f"{draft_id}.json", (stamp, stamp))
+    recent = drafts.recent(limit=2, exclude=ids[0])
+    assert [(i, d) for i, _, d in recent] == [(ids[1], {"n": 1}), (ids[2], {"n": 2})]
+
+
 def test_draft_ids_from_a_url_never_become_paths(tmp_path):
     drafts = Drafts(tmp_path)
     for bad in ("../library/x", "", "ABC", "0" * 31, None):
