@@ -54,6 +54,8 @@ def parse_upload(data: bytes, name: str = "upload") -> Scenario:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError([Problem("", f"{name} is not UTF-8 text")]) from None
+    if "*" not in text:  # no alias anywhere: nothing can expand, skip the extra pass
+        return parse_text(data, source=name)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
