@@ -13,6 +13,7 @@ PAGES = [
     ("sessions_vs_fairshare.py", "Sessions vs fair-share"),
     ("iterative_vs_batch.py", "Iterative vs batch"),
     ("reservations.py", "Reservations"),
+    ("capacity.py", "Capacity planning"),
     ("rules.py", "Rules"),
     ("library.py", "Scenario library"),
 ]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import presets
+from . import cli_sweep, presets
 from .scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, load
 
 
@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("scenario")
     v.add_argument("--max-jobs", type=int, default=DEFAULT_MAX_JOBS)
     sub.add_parser("presets", help="list the built-in scenarios")
+    cli_sweep.add_parser(sub)  # sim/cli_sweep.py: replications over a parameter grid
     return p
 
 
@@ -49,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 default = " (default)" if name == presets.DEFAULT else ""
                 print(f"{name}{default}: {s.name}")
             return 0
+        if args.command == "sweep":
+            return cli_sweep.main(args)
         try:
             scenario = load(args.scenario)
             check_size(scenario, args.max_jobs)

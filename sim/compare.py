@@ -10,20 +10,22 @@ Nothing here imports Streamlit or Plotly.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import numpy as np
-import pandas as pd
-from scipy import stats
-
 from . import run as _run
+from .experiments import interval  # the sweeps' Student-t interval (scipy.stats.t)
+from .measures import FAILED, final_times, usage_billed, workload_metrics
 from .results import Result
 from .scenario import Problem, Scenario, ScenarioError, from_dict
 
+# The per-workload measures moved to sim.measures; they stay importable from here.
+__all__ = [
+    "FAILED", "Runner", "final_times", "mean_ci", "replicate", "replication_seeds",
+    "usage_billed", "with_mode", "with_reservation", "with_workload", "workload_metrics",
+]  # fmt: skip
+
 Runner = Callable[[Scenario, int], Result]
-FAILED = ("ERROR", "CANCELLED")
 
 
 # --- scenario variants ---------------------------------------------------------------------
@@ -99,86 +101,4 @@ def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, f
     """
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
-    x = np.asarray(list(values), dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
-        return (math.nan, math.nan, math.nan)
-    mean = float(x.mean())
-    if n == 1:
-        return (mean, math.nan, math.nan)
-    half = float(stats.t.ppf((1 + confidence) / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return (mean, mean - half, mean + half)
-
-
-# --- per-workload measures -----------------------------------------------------------------
-
-
-def final_times(result: Result) -> pd.Series:
-    """job_id → when the job reached its final state (finished, failed or cancelled).
-
-    NaN for jobs still queued at the end of the run.
-    """
-    ev = result.events
-    ends = ev[ev["event"].isin(["done", "error", "cancelled"])]
-    by_job = ends.groupby("job_id")["time"].max()
-    return result.jobs["job_id"].map(by_job).astype(float).set_axis(result.jobs["job_id"])
-
-
-def usage_billed(result: Result, workload: str) -> float:
-    """Usage charged for a workload: its sessions' active spans (wall clock, R11) plus the
-    quantum seconds of its job-mode and batch-mode jobs (R24)."""
-    jobs = result.jobs
-    mine = jobs[jobs["workload"] == workload]
-    job_ids = set(mine["job_id"])
-    session_ids = set(mine["session_id"].dropna())
-    sessions = result.sessions
-    session_ids |= set(sessions.loc[sessions["workload"] == workload, "session_id"])
-    ev = result.events
-    charges = ev[ev["event"] == "charge"]
-    mask = charges["job_id"].isin(job_ids) | charges["session_id"].isin(session_ids)
-    return float(charges.loc[mask, "detail"].astype(float).sum())
-
-
-def workload_metrics(result: Result, workload: str) -> dict[str, float]:
-    """What a comparison looks at for one workload, all in seconds or counts.
-
-    ``makespan`` runs from the workload's first submission to its last job's final state;
-    ``others_mean_wait`` is the mean wait of other users' jobs on the same backend(s).
-    """
-    jobs = result.jobs
-    mine = jobs[jobs["workload"] == workload]
-    if mine.empty:
-        nan = math.nan
-        return dict.fromkeys(
-            [
-                "jobs",
-                "done",
-                "failed",
-                "makespan",
-                "mean_wait",
-                "max_wait",
-                "usage_billed",
-                "idle_held",
-                "others_mean_wait",
-            ],
-            nan,
-        )
-    ends = final_times(result).reindex(mine["job_id"]).to_numpy()
-    user = mine["user"].iloc[0]
-    others = jobs[(jobs["user"] != user) & jobs["backend"].isin(set(mine["backend"]))]
-    sessions = result.sessions
-    held = sessions.loc[sessions["workload"] == workload, "idle_held_seconds"].astype(float)
-    return {
-        "jobs": float(len(mine)),
-        "done": float((mine["status"] == "DONE").sum()),
-        "failed": float(mine["status"].isin(FAILED).sum()),
-        "makespan": float(np.nanmax(ends) - mine["submitted"].min())
-        if not np.isnan(ends).all()
-        else math.nan,
-        "mean_wait": float(mine["wait"].mean()),
-        "max_wait": float(mine["wait"].max()),
-        "usage_billed": usage_billed(result, workload),
-        "idle_held": float(held.sum()),
-        "others_mean_wait": float(others["wait"].mean()) if len(others) else math.nan,
-    }
+    return interval(values, confidence)

@@ -39,6 +39,7 @@ PAGES = [
     "Sessions vs fair-share",
     "Iterative vs batch",
     "Reservations",
+    "Capacity planning",
     "Rules",
     "Scenario library",
 ]

@@ -332,3 +332,30 @@ def test_figures_and_the_model_import_no_streamlit():
         "assert 'streamlit' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_metric_vs_parameter_band_target_and_marks():
+    from figures.sweeps import MEETS_COLOR, MISSES_COLOR, metric_vs_parameter
+
+    # Hand-made summary: two points of a rate, one workload; waits in seconds.
+    table = pd.DataFrame(
+        {
+            "workloads.bg.rate": ["10/h", "20/h"],
+            "workload": ["bg", "bg"],
+            "mean_wait": [60.0, 600.0],
+            "mean_wait_low": [30.0, 300.0],
+            "mean_wait_high": [90.0, 900.0],
+        }
+    )
+    meets = pd.Series([True, False])
+    fig = metric_vs_parameter(
+        table, parameter="workloads.bg.rate", metric="mean_wait", target=300.0, meets=meets
+    )
+    band, line = fig.data
+    assert band.meta == "band" and band.fill == "toself"
+    # Up along the highs, back along the lows; 900 s top → minutes on the axis.
+    assert list(band.y) == [1.5, 15.0, 5.0, 0.5]
+    assert list(line.x) == ["10/h", "20/h"] and list(line.y) == [1.0, 10.0]
+    assert list(line.marker.line.color) == [MEETS_COLOR, MISSES_COLOR]
+    assert fig.layout.shapes[0].y0 == 5.0  # the target, 300 s, in minutes
+    assert fig.layout.yaxis.title.text == "mean_wait (min)"

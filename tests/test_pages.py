@@ -253,3 +253,44 @@ def test_scenario_download_is_the_current_scenario_as_yaml():
     at = start("contract-example")
     (button,) = [b for b in at.get("download_button") if "YAML" in b.proto.label]
     assert button.proto.label == "Download as YAML"
+
+
+def test_capacity_page_sweeps_stops_and_resumes():
+    import pandas as pd
+
+    from sim import experiments
+
+    at = goto(start(), "capacity")
+    assert at.title[0].value == "Capacity planning"
+    assert not specs(at)  # nothing runs until asked
+    assert at.selectbox(key="cap_param1").value == "workloads.vqe.mode"
+    at.number_input(key="cap_reps").set_value(2)
+    at.button(key="cap_run").click().run()
+    assert not at.exception and not at.error
+    sweep = at.session_state["capacity_sweep"]
+    assert sweep.complete and not sweep.running
+    full = sweep.frame()
+    assert len(specs(at)) == 1 and '"meta":"band"' in specs(at)[0]
+    assert len(at.dataframe[0].value) == 3 * 4  # 3 modes × (3 workloads + all)
+    assert len(at.get("download_button")) == 2
+    at.number_input(key="cap_target_mean_wait").set_value(5.0).run()
+    assert "meets_target" in at.dataframe[0].value.columns
+    assert "target" in specs(at)[0]
+
+    # Halfway through and running: a click on Stop halts it before the next run, keeping
+    # the partial results; Resume finishes it with the same numbers.
+    sweep.done, sweep.rows, sweep.running = 3, sweep.rows[: 3 * 4], True
+    at.button(key="cap_stop").click().run()
+    sweep = at.session_state["capacity_sweep"]
+    assert (sweep.done, sweep.running) == (3, False)
+    assert "3 of 6 runs (stopped)" in str(at.get("progress")[0].proto)
+    assert specs(at)  # partial results stay on screen
+    at.button(key="cap_resume").click().run()
+    sweep = at.session_state["capacity_sweep"]
+    assert sweep.complete
+    pd.testing.assert_frame_equal(sweep.frame(), full)
+    # The page's runs are the API's (and so the CLI's): same seeds, same numbers.
+    api = experiments.sweep(
+        sim.preset(DEFAULT), {"workloads.vqe.mode": ["job", "session", "batch"]}, 2, workers=1
+    )
+    pd.testing.assert_frame_equal(full, api.rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +11,8 @@ import streamlit as st
 import figures
 import sim
 from figures.timefmt import duration
-from sim import compare
+from sim import experiments
+from sim.measures import workload_rows
 from ui import state, widgets
 
 AUTO_REPLICATE_JOBS = 20_000  # above this, replications wait for the user to ask
@@ -65,6 +67,43 @@ def metric_charts(
             )
 
 
+def replicated(
+    variants: Mapping[str, sim.Scenario], workload: str, reps: int, keys: list[str]
+) -> pd.DataFrame:
+    """Long table ``metric, variant, value, low, high`` over ``reps`` replications of each
+    variant, run by :mod:`sim.experiments` (replication k: seed SEED + k in every variant, so
+    the comparison is paired). Kept in the session, so a rerun of the page does not redo it;
+    ``st.progress`` advances as replications finish."""
+    base = next(iter(variants.values()))
+    todo = [
+        experiments.Task(i, rep, seed, s.model_dump_json(), (("variant", label),))
+        for rep, seed in enumerate(experiments.seeds(base, reps))
+        for i, (label, s) in enumerate(variants.items())
+    ]
+    signature = (workload, tuple(keys), tuple((t.seed, t.scenario_json) for t in todo))
+    store = st.session_state.setdefault("comparison_replications", {})
+    if signature not in store:
+        bar = st.progress(0.0, text=f"Replications: 0 of {len(todo)} runs")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"Replications: {done} of {total} runs")
+
+        out = experiments.run_tasks(
+            todo, measure=partial(workload_rows, workload=workload), workers=1, progress=progress
+        )
+        bar.empty()
+        summary = experiments.summarize(out.rows, ["variant"], metrics=keys)
+        long = [
+            {"metric": m, "variant": row["variant"], "value": row[m], "low": row[f"{m}_low"],
+             "high": row[f"{m}_high"]}
+            for m in keys
+            for _, row in summary.iterrows()
+        ]  # fmt: skip
+        store.clear()  # keep only the latest: the table is small, but reruns are many
+        store[signature] = pd.DataFrame(long)
+    return store[signature]
+
+
 def replications(
     variants: Mapping[str, sim.Scenario], workload: str, keys: list[str], colors, key: str
 ) -> None:
@@ -89,15 +128,9 @@ def replications(
         key=f"{key}_reps",
         help="each variant is run with seeds seed, seed+1, …; same seeds for every variant",
     )
-    seeds = compare.replication_seeds(base, int(reps))
+    seeds = experiments.seeds(base, int(reps))
     try:
-        per_variant = {
-            label: [
-                compare.workload_metrics(r, workload)
-                for r in compare.replicate(s, int(reps), runner=state.runner)
-            ]
-            for label, s in variants.items()
-        }
+        table = replicated(variants, workload, int(reps), keys)
     except sim.ScenarioError as err:
         st.error("\n".join(f"- {p}" for p in err.problems))
         return
@@ -105,14 +138,6 @@ def replications(
         f"Seeds {seeds[0]}–{seeds[-1]}; bars are means, whiskers 95 % confidence intervals "
         "(Student t; none with a single replication)."
     )
-    rows = []
-    for metric in keys:
-        for label, ms in per_variant.items():
-            mean, low, high = compare.mean_ci([m[metric] for m in ms])
-            rows.append(
-                {"metric": metric, "variant": label, "value": mean, "low": low, "high": high}
-            )
-    table = pd.DataFrame(rows)
     cols = st.columns(len(keys))
     for col, metric in zip(cols, keys, strict=True):
         label, kind = METRICS[metric]

@@ -1,0 +1,231 @@
+"""The capacity-planning page: parameters and ranges in, metrics with confidence bands out.
+
+The parameter choices, default ranges and target checks are plain functions (no Streamlit)
+so they can be tested directly; :func:`page` wires them to widgets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import pandas as pd
+import streamlit as st
+
+import figures.sweeps
+import sim
+from figures.timefmt import duration
+from sim import experiments, parameters
+from sim.measures import ALL
+from sim.units import format_duration, parse_duration
+from ui import replications, widgets
+
+KEY = "capacity_sweep"  # session-state key of the sweep in progress
+NONE = "(none)"
+# metric → (label, kind)
+METRICS: dict[str, tuple[str, str]] = {
+    "mean_wait": ("mean wait", "duration"),
+    "p95_wait": ("95th-percentile wait", "duration"),
+    "makespan": ("makespan", "duration"),
+    "failed": ("jobs not done", "count"),
+    "usage_seconds": ("usage billed", "duration"),
+    "utilization": ("utilization", "ratio"),
+}
+
+
+def _spread(value: float, fmt) -> str:
+    return ", ".join(fmt(value * f) for f in (0.5, 1.0, 1.5))
+
+
+def _rate(per_second: float) -> str:
+    return f"{per_second * 3600:.4g}/h"
+
+
+def candidates(scenario: sim.Scenario) -> dict[str, str]:
+    """Parameters worth sweeping in this scenario → a default list of values (text)."""
+    out: dict[str, str] = {}
+    knobs = scenario.knobs
+    for w in scenario.workloads:
+        base = f"workloads.{w.name}"
+        if w.pattern == "stream" and w.rate:
+            out[f"{base}.rate"] = _spread(w.rate, _rate)
+        out[f"{base}.mode"] = "job, session, batch"
+        out[f"{base}.copies"] = "1, 2, 3"
+        if w.pattern != "stream" and w.jobs:
+            out[f"{base}.jobs"] = ", ".join(str(max(1, round(w.jobs * f))) for f in (0.5, 1, 2))
+        ttl = w.interactive_ttl or knobs.default_interactive_ttl
+        out[f"{base}.interactive_ttl"] = _spread(ttl, format_duration)
+        max_time = w.max_time or knobs.default_max_time
+        out[f"{base}.max_time"] = _spread(max_time, format_duration)
+    for i in scenario.instances:
+        out[f"instances.{i.name}.share"] = _spread(i.share, lambda v: f"{v:g}")
+    for b in scenario.backends:
+        for k, c in enumerate(b.calibrations):
+            if c.every:
+                path = f"backends.{b.name}.calibrations.{k}.every"
+                out[path] = _spread(c.every, format_duration)
+    return out
+
+
+def parse_values(text: str) -> list:
+    """Comma-separated values as the CLI reads them (``20/h``, ``session``, ``3``)."""
+    return [parameters.parse_value(v.strip()) for v in text.split(",") if v.strip()]
+
+
+def meets_target(table: pd.DataFrame, metric: str, target: float, below: bool) -> pd.Series:
+    """Whether each row meets the target for sure: the whole 95 % interval on the right side
+    (the mean when there is no interval, with one replication)."""
+    high = table[f"{metric}_high"].fillna(table[metric])
+    low = table[f"{metric}_low"].fillna(table[metric])
+    return (high <= target) if below else (low >= target)
+
+
+def _signature(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _settings(scenario: sim.Scenario):
+    """The widgets choosing what to sweep; returns (vary, reps, seed, warmup) or None."""
+    options = candidates(scenario)
+    paths = list(options)
+    left, right = st.columns(2)
+    vary: dict[str, list] = {}
+    with left:
+        first = st.selectbox("Parameter", paths, key="cap_param1")
+        values1 = st.text_input("Values (comma-separated)", options[first],
+                                key=f"cap_values1_{first}")  # fmt: skip
+    with right:
+        second = st.selectbox("Second parameter (optional)", [NONE, *paths], key="cap_param2")
+        values2 = ""
+        if second != NONE:
+            values2 = st.text_input("Values", options[second], key=f"cap_values2_{second}")
+    a, b, c = st.columns(3)
+    reps = int(a.number_input("Replications per point", 1, 100, 3, key="cap_reps",
+                              help="replication k uses seed SEED + k at every point "
+                                   "(common random numbers)"))  # fmt: skip
+    seed = int(b.number_input("Seed of replication 0", 0, 2**31, scenario.seed, key="cap_seed"))
+    warm_text = c.text_input("Warm-up (waits of jobs submitted earlier are ignored)", "0",
+                             key="cap_warmup")  # fmt: skip
+    problems = []
+    try:
+        warmup = parse_duration(warm_text)
+    except ValueError as err:
+        problems.append(f"warm-up: {err}")
+        warmup = 0.0
+    for path, text in ((first, values1), (second, values2)):
+        if path == NONE:
+            continue
+        if path in vary:
+            problems.append(f"{path} is chosen twice")
+        vary[path] = parse_values(text)
+        if not vary[path]:
+            problems.append(f"{path}: give at least one value")
+    if problems:
+        st.error("\n".join(f"- {p}" for p in problems))
+        return None
+    return vary, reps, seed, warmup
+
+
+def _controls(sweep: replications.Sweep | None, todo, signature, params, warmup) -> None:
+    cols = st.columns(3)
+    if cols[0].button("Run sweep", type="primary", key="cap_run",
+                      help=f"{len(todo)} runs"):  # fmt: skip
+        replications.start(KEY, todo, signature, params, warmup)
+    # Enabled whenever there is a sweep: the click that stops a running one arrives while a
+    # chunk computes, and a click on a finished sweep does nothing.
+    cols[1].button("Stop", key="cap_stop", disabled=sweep is None,
+                   on_click=replications.stop, args=(KEY,))  # fmt: skip
+    can_resume = sweep is not None and not sweep.running and not sweep.complete
+    cols[2].button("Resume", key="cap_resume", disabled=not can_resume,
+                   on_click=replications.resume, args=(KEY,))  # fmt: skip
+
+
+def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
+    rows = sweep.frame()
+    if rows.empty:
+        return
+    params = sweep.params
+    table = experiments.summarize(rows, params)
+    # Every metric here is non-negative: on screen an interval reaching below zero (few
+    # replications, skewed waits) is cut at 0; the CSV downloads keep the raw t-interval.
+    for m in METRICS:
+        table[f"{m}_low"] = table[f"{m}_low"].clip(lower=0)
+    names = [w.name for w in scenario.workloads] + [ALL]
+    colors = widgets.colors(scenario, "user")
+    by_user = {w.name: colors.get(w.user) for w in scenario.workloads}
+    a, b, c, d = st.columns([2, 3, 2, 2])
+    metric = a.selectbox("Metric", list(METRICS), format_func=lambda m: METRICS[m][0],
+                         key="cap_metric")  # fmt: skip
+    label, kind = METRICS[metric]
+    shown = b.multiselect("Workloads", names, default=names, key="cap_workloads")
+    unit = "minutes" if kind == "duration" else ("share 0–1" if kind == "ratio" else "jobs")
+    target = c.number_input(f"Target ({unit}, 0 = none)", min_value=0.0, value=0.0,
+                            key=f"cap_target_{metric}")  # fmt: skip
+    below = d.radio("Keep it", ["below", "above"], horizontal=True, key="cap_side") == "below"
+    target_s = target * 60 if kind == "duration" else target
+    meets = meets_target(table, metric, target_s, below) if target > 0 else None
+    first = params[0] if params else None
+    if first is None:
+        st.info("No parameter varied.")
+        return
+    facets = [None] if len(params) < 2 else list(dict.fromkeys(table[params[1]]))
+    cols = st.columns(len(facets))
+    for col, facet in zip(cols, facets, strict=True):
+        part = table if facet is None else table[table[params[1]] == facet]
+        fig = figures.sweeps.metric_vs_parameter(
+            part, parameter=first, metric=metric, label=label, kind=kind, workloads=shown,
+            colors={**by_user, ALL: "#444444"}, target=target_s if target > 0 else None,
+            meets=None if meets is None else meets.loc[part.index],
+            title=None if facet is None else f"{params[1]} = {facet}",
+        )  # fmt: skip
+        with col:
+            widgets.chart(fig, key=f"cap_chart_{facet}")
+    view = table[table["workload"].isin(shown)]
+    display = view[[*params, "workload", "reps", metric, f"{metric}_low", f"{metric}_high"]]
+    if kind == "duration":
+        display = display.assign(**{c: display[c].map(duration) for c in display.columns[-3:]})
+    if meets is not None:
+        display = display.assign(meets_target=meets.loc[view.index])
+        ok = view.loc[meets.loc[view.index]]
+        if len(ok):
+            st.success(
+                f"{len(ok)} of {len(view)} rows meet the target (whole 95 % interval "
+                f"{'below' if below else 'above'} it)."
+            )
+        else:
+            st.warning("No setting meets the target.")
+    st.dataframe(display, hide_index=True, key="cap_table")
+    d1, d2 = st.columns(2)
+    with d1:
+        widgets.csv_download("Download sweep.csv", experiments.sweep_table(rows, params),
+                             "sweep.csv", key="cap_dl_sweep")  # fmt: skip
+    with d2:
+        widgets.csv_download("Download replications.csv",
+                             experiments.replication_table(rows, params), "replications.csv",
+                             key="cap_dl_reps")  # fmt: skip
+
+
+def page(scenario: sim.Scenario) -> None:
+    chosen = _settings(scenario)
+    if chosen is None:
+        return
+    vary, reps, seed, warmup = chosen
+    try:
+        todo = experiments.tasks(experiments.grid(scenario, vary), reps, seed)
+    except sim.ScenarioError as err:
+        st.error("These settings cannot run:\n" + "\n".join(f"- {p}" for p in err.problems))
+        return
+    params = list(vary)
+    signature = _signature(scenario.model_dump_json(), vary, reps, seed, warmup)
+    sweep = replications.current(KEY, signature)
+    _controls(sweep, todo, signature, params, warmup)
+    sweep = replications.current(KEY, signature)
+    if sweep is None:
+        st.caption(f"{len(todo)} runs: {reps} replication(s) at each of "
+                   f"{len(todo) // reps} point(s). Press Run sweep.")  # fmt: skip
+        return
+    sweep = replications.advance(KEY)
+    if math.isfinite(sweep.warmup) and sweep.warmup > 0:
+        st.caption(f"Waits of jobs submitted in the first {duration(sweep.warmup)} are ignored.")
+    _results(scenario, sweep)
+    replications.keep_going(KEY)
