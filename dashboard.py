@@ -16,6 +16,7 @@ PAGES = [
     ("capacity.py", "Capacity planning"),
     ("rules.py", "Rules"),
     ("tour.py", "Guided tour"),
+    ("library.py", "Scenario library"),
 ]
 # No icons: :material/…: icons are fetched from fonts.gstatic.com (fails offline, and the
 # browser test counts that as a console error), and emoji need an emoji font.

@@ -5,7 +5,8 @@ import streamlit as st
 import sim
 from figures.timefmt import duration
 from sim.presets import DEFAULT
-from ui import scenario_editor, sidebar, state
+from sim.uploads import parse_upload
+from ui import drafts, scenario_editor, sidebar, state
 
 FLASH = "scenario_flash"
 UPLOAD_SEEN = "scenario_upload_seen"
@@ -65,7 +66,7 @@ def handle_upload(upload) -> None:
         return
     st.session_state[UPLOAD_SEEN] = upload.file_id
     try:
-        new = sim.parse_text(upload.getvalue(), source=upload.name)
+        new = parse_upload(upload.getvalue(), upload.name)
         problems = state.set_scenario(new)
     except sim.ScenarioError as err:
         problems = err.problems
@@ -112,6 +113,7 @@ def main() -> None:
     st.divider()
 
     view = scenario_editor.render(scenario)
+    drafts.autosave()  # what was just typed survives a reload
     if st.button("Run", type="primary", key="scenario_run"):
         if view.built is None:
             st.error(

@@ -6,7 +6,7 @@ import streamlit as st
 
 import sim
 from figures.timefmt import duration
-from ui import state
+from ui import drafts, links, state
 
 
 def show(scenario: sim.Scenario, result: sim.Result) -> None:
@@ -14,20 +14,26 @@ def show(scenario: sim.Scenario, result: sim.Result) -> None:
         st.markdown(f"**Scenario:** {scenario.name}")
         overrides = f" + {len(scenario.overrides)} override(s)" if scenario.overrides else ""
         st.markdown(f"**Rule profile:** `{scenario.rules}`{overrides}")
-        preset = st.session_state.get(state.PRESET) or "edited"
+        preset = st.session_state.get(state.PRESET)
+        entry = state.library_entry(scenario)
+        origin = f"preset: {preset}" if preset else (f"library: {entry}" if entry else "edited")
         jobs = result.jobs
         done = int((jobs["status"] == "DONE").sum())
         st.caption(
-            f"preset: {preset} · seed {result.seed} · {len(jobs):,} jobs ({done:,} done) · "
+            f"{origin} · seed {result.seed} · {len(jobs):,} jobs ({done:,} done) · "
             f"{duration(result.end_time)} simulated"
         )
+        links.show_link()
 
 
 def page(title: str, intro: str | None = None) -> tuple[sim.Scenario, sim.Result]:
     """Start a page: its title, the sidebar, and the current scenario and result."""
     scenario, result = state.current()
+    drafts.autosave()  # this tab's draft; also puts its id in the URL
+    links.sync_url()
     show(scenario, result)
     st.title(title)
+    links.show_notice()
     if intro:
         st.caption(intro)
     return scenario, result

@@ -16,6 +16,7 @@ SCENARIO = "scenario"  # the current sim.Scenario
 RESULT = "result"  # (scenario JSON, sim.Result) of the current scenario
 PRESET = "preset"  # name of the preset the scenario came from ("" once edited or uploaded)
 EDITOR_GENERATION = "editor_generation"  # bumped whenever the editor must reload its tables
+LIBRARY = "library_entry"  # (name, scenario JSON) of the library entry last loaded or saved
 
 
 @st.cache_data(show_spinner="Simulating…", max_entries=512)
@@ -40,9 +41,22 @@ def runner(scenario: sim.Scenario, seed: int) -> sim.Result:
 def scenario() -> sim.Scenario:
     """The current scenario; the default preset on a first visit."""
     if SCENARIO not in st.session_state:
-        st.session_state[SCENARIO] = sim.preset(DEFAULT)
-        st.session_state[PRESET] = DEFAULT
+        # A new browser session: this tab's draft (a reload), else the scenario the URL names
+        # (a shared link), else the default. Imported here: ui.drafts imports this module.
+        from ui import drafts
+
+        drafts.start()
+    if SCENARIO not in st.session_state:
+        set_current(sim.preset(DEFAULT), preset=DEFAULT)
     return st.session_state[SCENARIO]
+
+
+def set_current(new: sim.Scenario, preset: str = "", library: str = "") -> None:
+    """Make ``new`` current without running it (it runs when a page needs the result)."""
+    st.session_state[SCENARIO] = new
+    st.session_state[PRESET] = preset
+    if library:
+        remember_library_entry(library, new)
 
 
 def result() -> sim.Result:
@@ -76,6 +90,19 @@ def set_scenario(new: sim.Scenario, preset: str = "", reload_editor: bool = True
     if reload_editor:
         st.session_state[EDITOR_GENERATION] = st.session_state.get(EDITOR_GENERATION, 0) + 1
     return []
+
+
+def remember_library_entry(name: str, scenario: sim.Scenario) -> None:
+    """``scenario`` is the library entry ``name`` (loaded from it or saved to it)."""
+    st.session_state[LIBRARY] = (name, scenario.model_dump_json())
+
+
+def library_entry(scenario: sim.Scenario) -> str:
+    """The library entry ``scenario`` is an unedited copy of, or ""."""
+    stored = st.session_state.get(LIBRARY)
+    if stored and stored[1] == scenario.model_dump_json():
+        return stored[0]
+    return ""
 
 
 def editor_generation() -> int:

@@ -1,0 +1,234 @@
+"""Where the user's work is kept: a library of named scenarios and per-tab drafts.
+
+Everything lives in one data directory: ``$QSCHED_DATA_DIR`` when set, else
+``$XDG_DATA_HOME/qsched``, else ``~/.local/share/qsched``.
+
+- ``library/NAME.yaml`` — one scenario file per library entry, in the ordinary scenario
+  format, so an entry can also be run from the command line (``python -m sim run FILE``).
+- ``drafts/ID.json`` — the unsaved state of one browser tab (see ``ui/drafts.py``), so that
+  a reload or a server restart never loses an edit. Tabs have different ids, so two users of
+  one server never see or overwrite each other's drafts.
+
+Every write goes to a temporary file in the same folder and is then renamed over the target
+(``os.replace`` is atomic on POSIX and Windows): a reader sees the old file or the new one,
+never half of one, and of two concurrent saves to one name the last rename wins.
+
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from .scenario import Scenario, ScenarioError, load
+
+DATA_DIR_ENV = "QSCHED_DATA_DIR"
+NAME_MAX = 80
+# Letters (any script), digits, spaces and a few punctuation marks; no path separators, and
+# no leading dot (hidden files, and our own temporary files start with one).
+_NAME = re.compile(r"[\w][\w .,()+&'-]*", re.UNICODE)
+_DRAFT_ID = re.compile(r"[0-9a-f]{32}")
+DRAFT_MAX_AGE = 90 * 24 * 3600  # drafts untouched this long are removed (seconds)
+
+
+class LibraryError(ValueError):
+    """A library operation refused: ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def data_dir() -> Path:
+    """The folder that holds the library and the drafts (created on first write)."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "qsched"
+
+
+def write_atomic(path: Path, text: str, overwrite: bool = True) -> None:
+    """Write ``text`` to ``path`` so that no reader ever sees a partial file.
+
+    With ``overwrite=False`` an existing file is left alone and :class:`FileExistsError` is
+    raised; the check and the write are one atomic ``link`` call, so two writers racing for a
+    new name cannot both win.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def check_name(name: Any, field: str = "name") -> str:
+    """The entry name, stripped; :class:`LibraryError` naming ``field`` when unusable."""
+    if not isinstance(name, str) or not name.strip():
+        raise LibraryError(field, "a name is required")
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        raise LibraryError(field, f"at most {NAME_MAX} characters (got {len(name)})")
+    if not _NAME.fullmatch(name):
+        bad = sorted({c for c in name if not _NAME.fullmatch("a" + c)})
+        shown = " ".join(repr(c) for c in bad) if bad else repr(name[0])
+        raise LibraryError(
+            field,
+            f"{name!r}: use letters, digits, spaces and . , ( ) + & ' - _ only, starting with a "
+            f"letter or digit (not allowed: {shown})",
+        )
+    return name
+
+
+class Library:
+    """Named scenarios, one YAML file each, under ``root`` (default: the data directory)."""
+
+    def __init__(self, root: str | Path | None = None):
+        self.folder = Path(root if root is not None else data_dir()) / "library"
+
+    def _path(self, name: str, field: str = "name") -> Path:
+        return self.folder / f"{check_name(name, field)}.yaml"
+
+    def names(self) -> list[str]:
+        """Entry names, sorted case-insensitively."""
+        if not self.folder.is_dir():
+            return []
+        names = [p.stem for p in self.folder.glob("*.yaml") if not p.name.startswith(".")]
+        return sorted(names, key=lambda n: (n.casefold(), n))
+
+    def exists(self, name: str) -> bool:
+        return self._path(name).is_file()
+
+    def save(self, name: str, scenario: Scenario, overwrite: bool = True) -> str:
+        """Store ``scenario`` under ``name`` (replacing it unless ``overwrite`` is False)."""
+        path = self._path(name)
+        try:
+            write_atomic(path, scenario.to_yaml(), overwrite=overwrite)
+        except FileExistsError:
+            raise LibraryError(
+                "name", f"{path.stem!r} already exists; choose another name"
+            ) from None
+        return path.stem
+
+    def save_as(self, name: str, scenario: Scenario) -> str:
+        """Store under a new name; refuses a name already taken."""
+        return self.save(name, scenario, overwrite=False)
+
+    def load(self, name: str) -> Scenario:
+        """The stored scenario; :class:`LibraryError` if there is none,
+        :class:`sim.ScenarioError` if the file was edited into an invalid scenario."""
+        path = self._path(name)
+        if not path.is_file():
+            raise LibraryError("name", f"no scenario named {path.stem!r} in the library")
+        try:
+            return load(path)
+        except ScenarioError as err:
+            if any("no such file" in p.message for p in err.problems):  # deleted meanwhile
+                raise LibraryError("name", f"no scenario named {path.stem!r}") from None
+            raise
+
+    def rename(self, old: str, new: str) -> str:
+        source, target = self._path(old, "name"), self._path(new, "new name")
+        if not source.is_file():
+            raise LibraryError("name", f"no scenario named {source.stem!r} in the library")
+        if source == target:
+            return target.stem
+        try:
+            # link() refuses an existing target, atomically; then the old name goes.
+            os.link(source, target)
+        except FileExistsError:
+            raise LibraryError(
+                "new name", f"{target.stem!r} already exists; choose another name"
+            ) from None
+        os.unlink(source)
+        return target.stem
+
+    def delete(self, name: str) -> None:
+        path = self._path(name)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            raise LibraryError("name", f"no scenario named {path.stem!r} in the library") from None
+
+
+class Drafts:
+    """The unsaved state of each browser tab, as JSON, keyed by a random id."""
+
+    def __init__(self, root: str | Path | None = None):
+        self.folder = Path(root if root is not None else data_dir()) / "drafts"
+
+    @staticmethod
+    def new_id() -> str:
+        return uuid.uuid4().hex
+
+    @staticmethod
+    def valid_id(text: Any) -> bool:
+        """Only ids we could have made: a URL parameter never becomes an arbitrary path."""
+        return isinstance(text, str) and _DRAFT_ID.fullmatch(text) is not None
+
+    def _path(self, draft_id: str) -> Path:
+        if not self.valid_id(draft_id):
+            raise LibraryError("draft", f"not a draft id: {draft_id!r}")
+        return self.folder / f"{draft_id}.json"
+
+    def save(self, draft_id: str, data: dict[str, Any]) -> None:
+        write_atomic(self._path(draft_id), json.dumps(data, sort_keys=True, allow_nan=False))
+
+    def load(self, draft_id: str) -> dict[str, Any] | None:
+        """The draft, or None when there is none (or it cannot be read: start afresh)."""
+        if not self.valid_id(draft_id):
+            return None
+        try:
+            data = json.loads(self._path(draft_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def recent(self, limit: int = 5, exclude: str = "") -> list[tuple[str, float, dict[str, Any]]]:
+        """The ``limit`` most recently written drafts as (id, time written, data)."""
+        if not self.folder.is_dir():
+            return []
+        stamped = []
+        for path in self.folder.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if self.valid_id(path.stem) and path.stem != exclude:
+                    stamped.append((path.stat().st_mtime, path.stem))
+        out = []
+        for written, draft_id in sorted(stamped, reverse=True):
+            data = self.load(draft_id)
+            if data is not None:
+                out.append((draft_id, written, data))
+            if len(out) == limit:
+                break
+        return out
+
+    def prune(self, max_age: float = DRAFT_MAX_AGE) -> int:
+        """Remove drafts not written for ``max_age`` seconds; returns how many."""
+        if not self.folder.is_dir():
+            return 0
+        cutoff, removed = time.time() - max_age, 0
+        for path in self.folder.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+        return removed
