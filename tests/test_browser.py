@@ -9,6 +9,7 @@ with ``.ci/ensure-chromium`` when it can); a missing browser is a failure, never
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -179,7 +180,10 @@ class Session:
         self.page.close()
 
 
-def test_every_page_on_the_default_scenario(server, browser):
+def test_every_page_on_the_default_scenario(server, browser, server_data):
+    # A first visit ever: no drafts (another test on this server may have left one, and a
+    # local user's fresh tab would continue it).
+    shutil.rmtree(server_data / "drafts", ignore_errors=True)
     tab = Session(browser, server)
     try:
         sidebar = tab.page.locator('[data-testid="stSidebar"]')

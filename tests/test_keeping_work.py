@@ -79,15 +79,40 @@ def test_a_reload_keeps_the_run_scenario_and_its_origin():
     assert again.title[0].value == "Rules"
 
 
-def test_two_tabs_never_see_each_others_edits():
+def as_remote_user(monkeypatch) -> None:
+    """Connections from another machine: Streamlit reports their address (None on loopback)."""
+    import streamlit as st
+
+    monkeypatch.setattr(type(st.context), "ip_address", property(lambda self: "203.0.113.9"))
+
+
+def test_two_users_never_see_each_others_edits(monkeypatch):
+    as_remote_user(monkeypatch)
     alice = open_url()
     run_ok(name_input(alice).set_value("Alice's lecture"))
-    bob = open_url()  # another tab or another user: the bare address
+    bob = open_url()  # another user of the same server: the bare address
     assert bob.query_params["draft"] != alice.query_params["draft"]
     assert name_input(bob).value == sim.preset(DEFAULT).name
     run_ok(name_input(bob).set_value("Bob's planning"))
     assert name_input(reload(alice)).value == "Alice's lecture"
     assert name_input(reload(bob)).value == "Bob's planning"
+
+
+def test_a_new_local_tab_continues_a_copy_of_the_last_edit():
+    """Issue #7: the last-edited scenario is restored when the dashboard opens again. A copy:
+    the two tabs' edits stay apart."""
+    first = open_url()
+    run_ok(first.number_input(key="editor:0:seed").set_value(5))
+    run_ok(first.button(key="scenario_run").click())
+    run_ok(name_input(first).set_value("Friday demo"))
+    second = open_url()
+    assert second.query_params["draft"] != first.query_params["draft"]
+    assert second.session_state["scenario"].seed == 5
+    assert name_input(second).value == "Friday demo"
+    assert second.info[0].value.startswith("Continuing “Friday demo”")
+    run_ok(name_input(second).set_value("Saturday demo"))
+    assert name_input(reload(first)).value == "Friday demo"
+    assert name_input(reload(second)).value == "Saturday demo"
 
 
 def test_a_forged_draft_id_starts_a_fresh_draft(data_dir):
@@ -233,35 +258,34 @@ def test_a_reload_keeps_table_edits():
 
 
 def test_a_closed_tabs_draft_can_be_resumed_as_a_copy():
-    """Opening the bare address again starts afresh; the Scenario library page lists the
-    unsaved drafts of this computer's other tabs, and Resume continues a copy."""
+    """The Scenario library page lists the unsaved drafts of this computer's other tabs
+    (closed ones too), and Resume continues a copy of one."""
     closed = open_url()
     run_ok(closed.number_input(key="editor:0:seed").set_value(5))
     run_ok(closed.button(key="scenario_run").click())
     run_ok(name_input(closed).set_value("Friday demo"))
-    fresh = open_url("library")
-    assert fresh.session_state["scenario"] == sim.preset(DEFAULT)
-    listed = [m.value for m in fresh.markdown if "last edited" in m.value]
+    other = open_url(scenario="preset:mm1-queue")  # a link: opens what it names, no resume
+    assert other.session_state["scenario"] == sim.preset("mm1-queue")
+    run_ok(other.switch_page("pages/library.py"))
+    listed = [m.value for m in other.markdown if "last edited" in m.value]
     assert len(listed) == 1 and listed[0].startswith("**Friday demo**")
-    (resume,) = [b for b in fresh.button if b.label == "Resume"]
+    (resume,) = [b for b in other.button if b.label == "Resume"]
     run_ok(resume.click())
-    assert fresh.success[0].value == "Resumed “Friday demo” in this tab."
-    assert fresh.session_state["scenario"].seed == 5
-    run_ok(fresh.switch_page("pages/scenario.py"))
-    assert name_input(fresh).value == "Friday demo"
+    assert other.success[0].value == "Resumed “Friday demo” in this tab."
+    assert other.session_state["scenario"].seed == 5
+    run_ok(other.switch_page("pages/scenario.py"))
+    assert name_input(other).value == "Friday demo"
     # A copy: editing it here leaves the closed tab's draft alone.
-    run_ok(name_input(fresh).set_value("Saturday demo"))
+    run_ok(name_input(other).set_value("Saturday demo"))
     assert name_input(reload(closed)).value == "Friday demo"
-    assert fresh.query_params["draft"] != closed.query_params["draft"]
+    assert other.query_params["draft"] != closed.query_params["draft"]
 
 
 def test_a_remote_user_is_never_shown_other_drafts(monkeypatch):
     local = open_url()
     run_ok(name_input(local).set_value("Private notes"))
-    import streamlit as st
-
-    # A connection from another machine: Streamlit reports its address (None on loopback).
-    monkeypatch.setattr(type(st.context), "ip_address", property(lambda self: "203.0.113.9"))
+    as_remote_user(monkeypatch)
     remote = open_url("library")
+    assert remote.session_state["scenario"] == sim.preset(DEFAULT)  # not the local draft
     assert "Unsaved drafts on this computer" not in [s.value for s in remote.subheader]
     assert not [m.value for m in remote.markdown if "Private notes" in m.value]

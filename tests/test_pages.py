@@ -121,7 +121,8 @@ def test_timeline_window_slider_for_big_runs():
     at.slider(key="timeline_window").set_value((0.0, 10.0)).run()
     after = specs(at)[0]
     assert '"type":"bar"' in after and '"type":"scattergl"' not in after
-    assert not start(page="timeline").slider  # small runs draw everything, no slider
+    small = start(DEFAULT, "timeline")
+    assert not small.slider  # small runs draw everything, no slider
 
 
 def test_timeline_jobs_filter_and_downloads():

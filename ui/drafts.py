@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from ui import editor, links, scenario_editor, state
 
 PARAM = "draft"
 DRAFT_ID = "draft_id"
+RESTORED = "draft_restored"  # the message after continuing the last-edited scenario
 WRITTEN = "draft_written"  # the JSON last written, so an unchanged state is not rewritten
 
 
@@ -149,8 +151,41 @@ def resume(other: str) -> bool:
     return True
 
 
+def local_user() -> bool:
+    """Whether this browser runs on the computer that runs the dashboard.
+
+    Streamlit gives no address (None) for a loopback connection; a remote user has a string.
+    (AppTest, with no connection at all, gives a placeholder object: local too.)
+    """
+    return not isinstance(st.context.ip_address, str)
+
+
+def _continue_last_edited() -> bool:
+    """A fresh tab of the local user continues, as a copy, the draft written last — so the
+    dashboard opened again (a new tab, a restarted server) shows the scenario last worked on.
+    Remote users of a shared server start from the default: another person's unsaved work is
+    never shown to them."""
+    if not local_user():
+        return False
+    for _other, written, data in store().recent(limit=1, exclude=draft_id()):
+        if _restore(data):
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(written))
+            st.session_state[RESTORED] = (
+                f"Continuing “{title(data)}”, the scenario last edited here ({when}). "
+                "To start afresh, load a preset on the Scenario page."
+            )
+            return True
+    return False
+
+
+def show_restored() -> None:
+    if message := st.session_state.pop(RESTORED, None):
+        st.info(message)
+
+
 def start() -> None:
-    """A new browser session: restore this tab's draft, else open what the URL names.
+    """A new browser session: restore this tab's draft, else open what the URL names, else
+    (local user, bare address) continue the last-edited scenario.
 
     A URL naming another scenario than the draft was showing (a link pasted into a tab that
     already had a draft) opens the link: the user asked for it.
@@ -159,4 +194,7 @@ def start() -> None:
     named = st.query_params.get(links.PARAM)
     if data is not None and (not named or named == data.get("link")) and _restore(data):
         return
-    links.open_from_url()
+    if links.open_from_url():
+        return
+    if data is None:
+        _continue_last_edited()

@@ -124,9 +124,7 @@ def entries_section(lib: Library) -> None:
 def drafts_section() -> None:
     """Unsaved work of other tabs, closed ones included, for a user on this computer only:
     a remote user of a shared server never sees anyone's drafts."""
-    # Streamlit gives no address (None) for a loopback connection; a remote user has a string.
-    # (AppTest, with no connection at all, gives a placeholder object: local too.)
-    if isinstance(st.context.ip_address, str):
+    if not drafts.local_user():
         return
     recent = drafts.store().recent(limit=5, exclude=drafts.draft_id())
     if not recent:

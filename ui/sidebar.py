@@ -34,6 +34,7 @@ def page(title: str, intro: str | None = None) -> tuple[sim.Scenario, sim.Result
     show(scenario, result)
     st.title(title)
     links.show_notice()
+    drafts.show_restored()
     if intro:
         st.caption(intro)
     return scenario, result
