@@ -2,13 +2,14 @@
 
 1. ``engine.py``: engine throughput on the busy fleet against SimPy M/M/1 references.
 2. ``memory.py``: time and peak memory at 10k, 100k and 1M jobs (each in its own process).
-
-The 100k-job Gantt timing is measured in the real-browser test
-(``pytest tests/test_browser.py -k 100k -s``), which prints it.
+3. The real-browser test that times the Timeline of a 100k-job scenario (opt-in with
+   ``QSCHED_PERF=1``; it prints the timings).
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +24,11 @@ def main() -> None:
     print(engine.report(engine.measure()), flush=True)
     print("\n== Time and memory against size (benchmarks/memory.py) ==", flush=True)
     print(memory.report(memory.measure()), flush=True)
+    print("\n== 100k-job Timeline in Chromium (tests/test_browser.py) ==", flush=True)
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "pytest", "tests/test_browser.py", "-p", "no:xdist", "-q",
+               "-s", "-k", "100k"]  # fmt: skip
+    subprocess.run(command, cwd=root, env={**os.environ, "QSCHED_PERF": "1"}, check=False)
 
 
 if __name__ == "__main__":

@@ -421,8 +421,11 @@ def _busy_until(start: np.ndarray, end: np.ndarray, at: np.ndarray) -> np.ndarra
 
 def _overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per) -> list[go.BaseTraceType]:
     """One bar per busy slice, coloured by the group busiest in it (one trace per group)."""
-    seg = tl[tl["kind"] == "job"][["backend", "start", "end", "job_id"]]
-    part = seg.merge(jobs[["job_id", "user", "mode", "session_id"]], on="job_id", how="left")
+    part = tl[tl["kind"] == "job"]
+    if color_by == "mode":  # the timeline already has each job's user and session
+        part = part[["backend", "start", "end", "job_id"]].merge(
+            jobs[["job_id", "mode"]], on="job_id", how="left"
+        )
     if part.empty:
         return []
     groups = _job_groups(part, color_by).to_numpy(dtype=object)

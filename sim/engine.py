@@ -17,6 +17,7 @@ SimPy's event object, callback list and ``step()`` bookkeeping.
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING
@@ -214,7 +215,17 @@ class Engine:
         # the horizon instead of SimPy raising "no scheduled events" or periodic calibrations
         # spinning for ever.
         self.at(HORIZON, self._stop)
-        self._loop()
+        # The cyclic garbage collector is paused while the heap is stepped: the run allocates
+        # millions of small objects (jobs, heap entries, log strings) that it keeps, so every
+        # collection would walk an ever larger heap for almost nothing to free. In the fleet
+        # benchmark that made 220k jobs cost twice as much per job as 22k jobs.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._loop()
+        finally:
+            if collecting:
+                gc.enable()
         return self.env.now
 
     def _stop(self) -> None:
