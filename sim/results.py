@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .gcpause import gc_paused
 from .scenario import Scenario
 
 JOB_COLUMNS = [
@@ -79,6 +80,10 @@ class Result:
 
     @cached_property
     def jobs(self) -> pd.DataFrame:
+        with gc_paused():  # hundreds of thousands of values that all stay alive (see gcpause)
+            return self._jobs()
+
+    def _jobs(self) -> pd.DataFrame:
         # Column-wise with numpy and one hash lookup per event (``Index.get_indexer``): each job
         # has one submit, at most one start and at most one final event.
         ev = self.events
@@ -172,6 +177,10 @@ class Result:
 
     @cached_property
     def timeline(self) -> pd.DataFrame:
+        with gc_paused():  # see jobs
+            return self._timeline()
+
+    def _timeline(self) -> pd.DataFrame:
         ev = self.events
         end_time = self.end_time
         jobs = self.jobs
