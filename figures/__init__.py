@@ -15,13 +15,15 @@ from .charts import (
     wait_distribution,
     waits_by_job,
 )
-from .gantt import WEBGL_THRESHOLD, gantt
+from .gantt import OVERVIEW_THRESHOLD, WEBGL_THRESHOLD, gantt, is_overview
 
 __all__ = [
+    "OVERVIEW_THRESHOLD",
     "WEBGL_THRESHOLD",
     "execution_order",
     "failed_vs_parameter",
     "gantt",
+    "is_overview",
     "metric_bars",
     "queue_length",
     "wait_distribution",

@@ -3,8 +3,13 @@ reservation windows, and each session's active/inactive spans as a thin band bel
 
 One trace per colour group and one per kind — never one per job, which is what keeps a chart
 of 100k jobs buildable. Above ``WEBGL_THRESHOLD`` segments the bars become WebGL line
-segments (``go.Scattergl``, one line per colour group, segments separated by gaps). The time
-axis is numeric, in a unit chosen from the span (``px.timeline`` would need datetimes).
+segments (``go.Scattergl``, one line per colour group, segments separated by gaps). Above
+``OVERVIEW_THRESHOLD`` job segments even WebGL is too slow where the browser renders it in
+software (seconds per chart, and per zoom), so the jobs are drawn as an overview instead: the
+window is cut into ``OVERVIEW_BINS`` equal slices and each busy slice is one bar in the colour
+of the group that used most of it (hover gives the slice's jobs and busy share). The page
+offers a shorter window to see single jobs. The time axis is numeric, in a unit chosen from
+the span (``px.timeline`` would need datetimes).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from .colors import KIND_STYLE, colors_for
 from .timefmt import clocks, durations, time_unit
 
 WEBGL_THRESHOLD = 5000
+OVERVIEW_THRESHOLD = 20_000  # job segments in one chart
+OVERVIEW_BINS = 1200  # slices of the time window: about one per pixel of a wide chart
 ROW_PX = 56  # height of a backend row in pixels; a session row is SESSION_ROW of it
 SESSION_ROW = 0.5
 BAR = 0.8  # bar thickness, as a fraction of the row
@@ -73,6 +80,7 @@ def gantt(
     backends: Sequence[str] | None = None,
     end_time: float | None = None,
     webgl_threshold: int = WEBGL_THRESHOLD,
+    overview_threshold: int = OVERVIEW_THRESHOLD,
     time_range: tuple[float, float] | None = None,
     title: str | None = None,
 ) -> go.Figure:
@@ -82,7 +90,8 @@ def gantt(
     (pass the same map on every page to keep colours consistent). Each trace carries its kind
     in ``meta`` (``job``, ``calibration``, ``idle_held``, ``reserved_idle``, ``reservation``,
     ``session_active``, ``session_inactive``). ``time_range`` (seconds) keeps only what
-    overlaps that window and zooms the axis to it.
+    overlaps that window and zooms the axis to it. Above ``overview_threshold`` job segments
+    the jobs are drawn as an overview (see the module's docstring); ``is_overview`` tells.
     """
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {COLOR_BY}, not {color_by!r}")
@@ -108,7 +117,10 @@ def gantt(
         part = tl[tl["kind"] == kind]
         if len(part):
             traces.append(_kind_trace(draw, kind, part, row_y))
-    traces.extend(_job_traces(draw, tl, jobs, row_y, color_by, colors))
+    if is_overview(tl, overview_threshold):
+        traces.extend(_overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per))
+    else:
+        traces.extend(_job_traces(draw, tl, jobs, row_y, color_by, colors))
     for state in ("active", "inactive"):
         part = spans[spans["state"] == state]
         if len(part):
@@ -137,6 +149,11 @@ def gantt(
         },
     )
     return fig
+
+
+def is_overview(timeline: pd.DataFrame, threshold: int = OVERVIEW_THRESHOLD) -> bool:
+    """Whether ``gantt`` draws these timeline rows' jobs as an overview."""
+    return int((timeline["kind"] == "job").sum()) > threshold
 
 
 def _within(frame: pd.DataFrame, lo: float, hi: float) -> pd.DataFrame:
@@ -382,3 +399,84 @@ def _windows_trace(windows: pd.DataFrame, blocks, per: float) -> go.Bar:
         hovertemplate=SPAN_HOVER + "<extra></extra>",
         textposition="none",
     )
+
+
+OVERVIEW_HOVER = (
+    "<b>mostly %{customdata[0]}</b><br>%{customdata[1]} to %{customdata[2]}<br>"
+    "%{customdata[3]} jobs started, busy %{customdata[4]}<extra></extra>"
+)
+
+
+def _busy_until(start: np.ndarray, end: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Busy time from 0 up to each of ``at``, for segments that never overlap (one backend
+    runs one job at a time): full segments before, plus the part of the one under way."""
+    order = np.argsort(start, kind="stable")
+    start, end = start[order], end[order]
+    done = np.concatenate([[0.0], np.cumsum(end - start)])
+    k = np.searchsorted(start, at, side="right")  # segments started by then
+    last = np.maximum(k - 1, 0)
+    partial = np.where(k > 0, np.clip(np.minimum(at, end[last]) - start[last], 0.0, None), 0.0)
+    return done[last] + partial
+
+
+def _overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per) -> list[go.BaseTraceType]:
+    """One bar per busy slice, coloured by the group busiest in it (one trace per group)."""
+    part = tl[tl["kind"] == "job"]
+    if color_by == "mode":  # the timeline already has each job's user and session
+        part = part[["backend", "start", "end", "job_id"]].merge(
+            jobs[["job_id", "mode"]], on="job_id", how="left"
+        )
+    if part.empty:
+        return []
+    groups = _job_groups(part, color_by).to_numpy(dtype=object)
+    names = sorted(set(groups))
+    cmap = colors_for(color_by, names)
+    if colors:
+        cmap.update(colors)
+    edges = np.linspace(lo, hi, OVERVIEW_BINS + 1)
+    start, end = part["start"].to_numpy(dtype=float), part["end"].to_numpy(dtype=float)
+    ys = _ys(part, row_y, False)
+    drawn: dict[str, list] = {name: [] for name in names}  # name → (a, z, y, count, share)
+    for y in np.unique(ys):
+        on = ys == y
+        busy = np.zeros((len(names), OVERVIEW_BINS))
+        for k, name in enumerate(names):
+            mine = on & (groups == name)
+            if mine.any():
+                busy[k] = np.diff(_busy_until(start[mine], end[mine], edges))
+        total = busy.sum(axis=0)
+        top = busy.argmax(axis=0)
+        started = np.histogram(start[on], edges)[0]
+        for i in np.nonzero(total > 0)[0]:
+            share = total[i] / (edges[i + 1] - edges[i])
+            drawn[names[top[i]]].append((edges[i], edges[i + 1], y, started[i], share))
+    draw = _Drawer(per, webgl=False)
+    traces = []
+    for name in names:
+        rows = drawn[name]
+        if not rows:
+            continue
+        a, z, y, count, share = (np.array(c) for c in zip(*rows, strict=True))
+        custom = np.column_stack(
+            [
+                [str(name)] * len(a),
+                clocks(a),
+                clocks(z),
+                count.astype(int),
+                [f"{x:.0%}" for x in share],
+            ]  # fmt: skip
+        ).astype(object)
+        traces.append(
+            draw(
+                kind="job",
+                name=str(name),
+                start=a,
+                end=z,
+                y=y,
+                thickness=BAR,
+                color=cmap.get(str(name), "#888888"),
+                customdata=custom,
+                hovertemplate=OVERVIEW_HOVER,
+            )  # fmt: skip
+        )
+    return traces

@@ -49,6 +49,20 @@ def time_window(result) -> tuple[float, float] | None:
     return (low * 3600, high * 3600)
 
 
+def overview_note(result, window: tuple[float, float] | None) -> None:
+    """Say when a backend's chart is an overview rather than one bar per job."""
+    tl = result.timeline
+    if window is not None:
+        tl = tl[(tl["end"] >= window[0]) & (tl["start"] <= window[1])]
+    busiest = tl.loc[tl["kind"] == "job", "backend"].value_counts()
+    if len(busiest) and busiest.iloc[0] > figures.OVERVIEW_THRESHOLD:
+        st.caption(
+            f"Over {figures.OVERVIEW_THRESHOLD:,} jobs on a backend in this window: its chart is "
+            "an overview, each bar a short slice of time in the colour of the group that used "
+            "most of it. Pick fewer hours above to see single jobs."
+        )
+
+
 @st.fragment
 def jobs_table(jobs: pd.DataFrame) -> None:
     """A fragment: filtering reruns only the table, not the (possibly large) charts."""
@@ -69,6 +83,7 @@ def main() -> None:
     colors = widgets.colors(scenario, by)
     window = time_window(result)
     clicks = []
+    overview_note(result, window)
     for backend in [b.name for b in scenario.backends]:
         fig = figures.gantt(
             result.timeline,

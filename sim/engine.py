@@ -8,17 +8,23 @@ arrives exactly when the backend frees up is considered together with the ones a
 
 Event priorities at one instant: world events (1) → state timers such as the ITTL (2) →
 dispatch (3). A job submitted exactly when an ITTL runs out therefore still keeps the session.
+
+The heap is SimPy's (``Environment._queue``, ordered by time, priority, insertion id), but the
+engine steps it with its own loop (:meth:`Engine._loop`): every entry is ours, a plain
+``(time, priority, id, fn, args)`` tuple, so a step is one ``heappop`` and one call instead of
+SimPy's event object, callback list and ``step()`` bookkeeping.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING
 
 import simpy
 
 from .fairshare import Ledger, ShareTree
+from .gcpause import gc_paused
 from .scenario import Scenario
 from .sessions import END_FAILURES, Session
 
@@ -28,17 +34,6 @@ if TYPE_CHECKING:
 WORLD, TIMER, DISPATCH = 1, 2, 3
 HORIZON = 1000 * 86400.0  # no scenario is meant to run this long (see Engine.run)
 QUEUED, RUNNING, FINAL = 0, 1, 2
-
-
-class _Call:
-    """The leanest thing SimPy's ``step()`` accepts as an event: callbacks and an ok flag."""
-
-    __slots__ = ("callbacks", "_ok", "fn")
-
-    def __init__(self, fn, fire):
-        self.callbacks = [fire]
-        self._ok = True
-        self.fn = fn
 
 
 class Job:
@@ -118,28 +113,45 @@ class Engine:
         self.alive = 0  # workloads still submitting + live jobs + active sessions + calibrations
         self.running = 0
         self.stopped = False
-        self.done = simpy.Event(self.env)
+        self.over = False  # the run is over once the end marker is reached (see _end)
         self.sessions: list[Session] = []
         self.workloads: dict[str, WorkloadRun] = {}
 
     # --- scheduling primitives -------------------------------------------------------------
 
-    def later(self, delay: float, fn, priority: int = WORLD) -> None:
-        """Call ``fn()`` after ``delay``: one entry on SimPy's event heap, no Process, no Timeout.
+    def later(self, delay: float, fn, priority: int = WORLD, args: tuple = ()) -> None:
+        """Call ``fn(*args)`` after ``delay``: one entry on the event heap, no Process, no Timeout.
 
-        This is ``Environment.schedule`` inlined (simpy 4 keeps ``_queue``/``_eid``) because it
-        runs about three times per job.
+        Runs about three times per job, hence SimPy's ``_queue``/``_eid`` used directly; passing
+        ``args`` instead of a closure saves building a function object per job.
         """
         env = self.env
-        heappush(env._queue, (env._now + delay, priority, next(env._eid), _Call(fn, self._fire)))
+        heappush(env._queue, (env._now + delay, priority, next(env._eid), fn, args))
 
-    def at(self, time: float, fn, priority: int = WORLD) -> None:
-        self.later(max(0.0, time - self.env.now), fn, priority)
+    def at(self, time: float, fn, priority: int = WORLD, args: tuple = ()) -> None:
+        self.later(max(0.0, time - self.env.now), fn, priority, args)
 
-    def _fire(self, call: _Call) -> None:
-        call.fn()
-        if self._dirty:
-            self._flush()
+    def _loop(self) -> None:
+        """Step the heap until the end marker: pop, set the clock, call, flush dispatches."""
+        env, dirty = self.env, self._dirty
+        queue = env._queue
+        while True:
+            env._now, _, _, fn, args = heappop(queue)
+            if fn is None:
+                return
+            fn(*args)
+            if dirty:
+                self._flush()
+
+    def _end(self) -> None:
+        """The run is over: queue the end marker behind what is already due at this instant.
+
+        It goes in as a world event, exactly where ``simpy.Event.succeed()`` put the event the
+        engine used to wait for, so that the same events still run before the end.
+        """
+        if not self.over:
+            self.over = True
+            self.later(0.0, None)
 
     def request_dispatch(self, b: BackendState) -> None:
         """Ask ``b`` to pick its next job once everything else at this instant is handled."""
@@ -160,15 +172,15 @@ class Engine:
             if not queue or queue[0][0] > env._now:
                 self.dispatch(b)
             else:
-                self.later(0.0, lambda b=b: self.dispatch(b), DISPATCH)
+                self.later(0.0, self.dispatch, DISPATCH, (b,))
 
     def hold(self) -> None:
         self.alive += 1
 
     def release(self) -> None:
         self.alive -= 1
-        if self.alive == 0 and not self.done.triggered:
-            self.done.succeed()
+        if self.alive == 0:
+            self._end()
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -198,32 +210,34 @@ class Engine:
         if s.until is not None:
             self.at(s.until, self._stop)
         if self.alive == 0:
-            self.done.succeed()
+            self._end()
         # A safety net, never a rule: if work were left that can never start, the run stops at
         # the horizon instead of SimPy raising "no scheduled events" or periodic calibrations
         # spinning for ever.
         self.at(HORIZON, self._stop)
-        self.env.run(until=self.done)
+        with gc_paused():  # the run keeps what it allocates (see gcpause)
+            self._loop()
         return self.env.now
 
     def _stop(self) -> None:
         """``until``: nothing new starts or arrives; a job already running completes (R1)."""
         self.stopped = True
-        if self.running == 0 and not self.done.triggered:
-            self.done.succeed()
+        if self.running == 0:
+            self._end()
 
     # --- jobs -------------------------------------------------------------------------------
 
     def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None,
                mode: str) -> Job:  # fmt: skip
         b = wl.backend
+        now = self.env._now  # the property costs a call; this runs once per job
         self.seq += 1
         job = Job(f"{wl.name}.{k}", self.seq, k, wl.name, wl.user, wl.instance, b, session, mode,
-                  self.env.now, quantum, wl.limit)  # fmt: skip
+                  now, quantum, wl.limit)  # fmt: skip
         sid = session.id if session else None
-        self.log.add(self.env.now, b.name, "submit", job.id, sid, wl.user,
+        self.log.add(now, b.name, "submit", job.id, sid, wl.user,
                      f"workload={wl.name};mode={mode};quantum={quantum!r}")  # fmt: skip
-        self.hold()
+        self.alive += 1  # hold()
         if session is not None:
             if not session.accepting:
                 # R16/R17: a closed or ended session rejects new jobs.
@@ -257,7 +271,12 @@ class Engine:
         i = job.instance
         b.queues[i].append(job)
         if b.counts[i] == 0:
-            b.groups.setdefault(self.tree.instance_group[i], set()).add(i)
+            g = self.tree.instance_group[i]
+            members = b.groups.get(g)
+            if members is None:
+                b.groups[g] = {i}  # no empty set built per job just to be thrown away
+            else:
+                members.add(i)
         b.counts[i] += 1
 
     def _dequeue(self, job: Job) -> None:
@@ -276,11 +295,9 @@ class Engine:
 
     def _finalize(self, job: Job, event: str, reason: str = "") -> None:
         """A job reaches its final state: log it, tell its workload and session."""
-        if job.state == QUEUED and job.submitted <= self.env.now and event != "done":
-            pass
         job.state = FINAL
         sid = job.session.id if job.session else None
-        self.log.add(self.env.now, job.backend.name, event, job.id, sid, job.user, reason)
+        self.log.add(self.env._now, job.backend.name, event, job.id, sid, job.user, reason)
         self.workloads[job.workload].on_final(job, event == "done")
         self.release()
 
@@ -312,19 +329,20 @@ class Engine:
             res = b.reservation
             if res is not None and res.instance == s.instance and s not in res.sessions:
                 res.sessions.append(s)
-        self.log.add(self.env.now, b.name, "start", job.id, s.id if s else None, job.user, why)
-        self.later(job.run_time, lambda: self._finish(b, job))
+        self.log.add(self.env._now, b.name, "start", job.id, s.id if s else None, job.user, why)
+        self.later(job.run_time, self._finish, WORLD, (b, job))
 
     def _finish(self, b: BackendState, job: Job) -> None:
-        now = self.env.now
+        now = self.env._now
         b.busy = False
         self.running -= 1
         s = job.session
-        started = now - job.run_time
         if job.mode != "session":
             # R9/R24: job and batch mode charge the quantum seconds actually used, except time
             # inside the instance's own reservation, which the reservation charges (R27).
-            used = job.run_time - self._reserved_overlap(b, job.instance, started, now)
+            used = job.run_time
+            if b.windows:
+                used -= self._reserved_overlap(b, job.instance, now - job.run_time, now)
             self.ledger.charge(now, job.instance, used)
             self.log.add(now, b.name, "charge", job.id, s.id if s else None, job.user,
                          repr(used))  # fmt: skip
@@ -340,8 +358,8 @@ class Engine:
                 self._close_session(s)  # R17 drain: done without waiting for the ITTL
             elif s.active:
                 self._start_ittl(s)  # R14: the ITTL clock restarts when a session job finishes
-        if self.stopped and self.running == 0 and not self.done.triggered:
-            self.done.succeed()
+        if self.stopped and self.running == 0:
+            self._end()
         self.request_dispatch(b)
 
     # --- the dispatcher ---------------------------------------------------------------------
@@ -400,36 +418,50 @@ class Engine:
         """R5–R7: the group with the smallest used/allocated, then its project, then FIFO.
 
         Cost grows with the number of instances that have queued jobs here, not with the
-        number of queued jobs.
+        number of queued jobs. This runs once per job, so it is one pass with no helper calls:
+        in each group it finds both the project to run (smallest usage ratio, then oldest head)
+        and the group's oldest head, which breaks ties between groups (R7).
         """
         if not b.groups:
             return None
         ledger = self.ledger
-        ledger.expire(self.env.now)
+        ledger.expire(self.env._now)
         used, gused = ledger.used, ledger.group_used
-        best_key = None
+        allocation, group_alloc = self.tree.allocation, self.group_alloc
+        inst_alloc = self.inst_alloc
+        queues = b.queues
         best_job = None
+        best_gkey = best_oldest = 0.0
         blocked_any = False
         for g, members in b.groups.items():
-            gkey = gused[g] / self.group_alloc[g]
-            if best_key is not None and gkey > best_key[0]:
+            gkey = gused[g] / group_alloc[g]
+            if best_job is not None and gkey > best_gkey:
                 continue
-            pick_key = None
             pick = None
+            pick_key = oldest = 0.0
             for i in members:
-                if self.tree.allocation[i] is not None and self._blocked(i):
-                    blocked_any = True
+                limit = allocation[i]
+                if limit is not None and used[i] >= limit:
+                    blocked_any = True  # R10: over its allocation
                     continue
-                head = self._head(b, i)
-                key = (used[i] / self.inst_alloc[i], head.seq)
-                if pick_key is None or key < pick_key:
-                    pick_key, pick = key, head
+                q = queues[i]
+                head = q[0]
+                while head.state != QUEUED:  # lazy deletion: drop entries that left the queue
+                    q.popleft()
+                    head = q[0]
+                key = used[i] / inst_alloc[i]
+                seq = head.seq
+                if pick is None:
+                    pick, pick_key, oldest = head, key, seq
+                    continue
+                if key < pick_key or (key == pick_key and seq < pick.seq):
+                    pick, pick_key = head, key
+                if seq < oldest:
+                    oldest = seq
             if pick is None:
                 continue
-            oldest = min(self._head(b, i).seq for i in members if not self._blocked(i))
-            key = (gkey, oldest)
-            if best_key is None or key < best_key:
-                best_key, best_job = key, pick
+            if best_job is None or gkey < best_gkey or (gkey == best_gkey and oldest < best_oldest):
+                best_job, best_gkey, best_oldest = pick, gkey, oldest
         if best_job is None and blocked_any:
             self._wake_when_usage_expires(b)
         return best_job
@@ -451,7 +483,7 @@ class Engine:
 
     def _schedule_calibration(self, b: BackendState, cid: str, cal, when: float) -> None:
         def due() -> None:
-            if self.done.triggered:
+            if self.over:
                 return
             if all(c != cid for c, _ in b.calibrations):  # a late one is not queued twice
                 b.calibrations.append((cid, cal.duration))
@@ -473,8 +505,8 @@ class Engine:
             b.busy = False
             self.running -= 1
             self.log.add(self.env.now, b.name, "calibration_end", None, None, None, cid)
-            if self.stopped and self.running == 0 and not self.done.triggered:
-                self.done.succeed()
+            if self.stopped and self.running == 0:
+                self._end()
             self.request_dispatch(b)
             self.release()
 
@@ -483,7 +515,7 @@ class Engine:
     # --- reservations (R27, R28) ------------------------------------------------------------
 
     def _reservation_start(self, b: BackendState, res: Reservation) -> None:
-        if self.done.triggered:
+        if self.over:
             return
         b.reservation = res
         name = self.tree.instance_names[res.instance]
@@ -495,7 +527,7 @@ class Engine:
         self.request_dispatch(b)
 
     def _reservation_end(self, b: BackendState, res: Reservation) -> None:
-        if self.done.triggered:
+        if self.over:
             return
         if b.reservation is res:  # back to back, the next window may already have begun
             b.reservation = None

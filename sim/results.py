@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .gcpause import gc_paused
 from .scenario import Scenario
 
 JOB_COLUMNS = [
@@ -34,15 +35,35 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "")
 
 
+def _detail_values(details: list[str]) -> dict[str, list[str]]:
+    """Split ``key=value;key=value`` details into value lists (the keys are the same on every
+    row). Plain string methods in one pass: pandas' ``.str`` accessors cost about ten times
+    as much on the 100k-row logs of large runs."""
+    if not details:
+        return {}
+    keys = [part.split("=", 1)[0] for part in details[0].split(";")]
+    # Values are split from the right so that a workload name may itself contain ';'.
+    n = len(keys) - 1
+    parts = zip(*[d.rsplit(";", n) for d in details], strict=True)
+    # Every value starts with its own "key=", so slicing it off is enough (and cheapest).
+    return {k: [v[len(k) + 1 :] for v in col] for k, col in zip(keys, parts, strict=True)}
+
+
 def _details(series: pd.Series) -> pd.DataFrame:
     """Split ``key=value;key=value`` details into columns (keys are the same on every row)."""
-    if series.empty:
-        return pd.DataFrame(index=series.index)
-    keys = [part.split("=", 1)[0] for part in series.iloc[0].split(";")]
-    # Values are split from the right so that a workload name may itself contain ';'.
-    parts = series.str.rsplit(";", n=len(keys) - 1, expand=True)
-    parts.columns = keys
-    return parts.apply(lambda col: col.str.split("=", n=1).str[1])
+    values = _detail_values(series.tolist())
+    index = series.index
+    return pd.DataFrame({k: pd.Series(v, index=index, dtype=object) for k, v in values.items()})
+
+
+def _objects(values) -> np.ndarray:
+    """Text as a numpy object array (the table infers pandas' string dtype from it)."""
+    return np.asarray(values, dtype=object)
+
+
+def _object_column(values) -> pd.Series:
+    """Text kept as an object column (columns that may hold non-strings, as before)."""
+    return pd.Series(values, dtype=object)
 
 
 class Result:
@@ -59,36 +80,52 @@ class Result:
 
     @cached_property
     def jobs(self) -> pd.DataFrame:
+        with gc_paused():  # hundreds of thousands of values that all stay alive (see gcpause)
+            return self._jobs()
+
+    def _jobs(self) -> pd.DataFrame:
+        # Column-wise with numpy and one hash lookup per event (``Index.get_indexer``): each job
+        # has one submit, at most one start and at most one final event.
         ev = self.events
-        kind = ev["event"]
-        sub = ev[kind == "submit"]
-        info = _details(sub["detail"])
-        jobs = pd.DataFrame(
+        kind = ev["event"].to_numpy(dtype=object)
+        job_id = ev["job_id"].to_numpy(dtype=object)
+        time = ev["time"].to_numpy(dtype=float)
+        sub = kind == "submit"
+        ids = job_id[sub]
+        info = _detail_values(ev["detail"].to_numpy(dtype=object)[sub].tolist())
+        users = ev["user"].to_numpy(dtype=object)[sub]
+        index = pd.Index(ids, dtype=object)
+        n = len(ids)
+        started = np.full(n, np.nan)
+        start = kind == "start"
+        started[index.get_indexer(job_id[start])] = time[start]
+        final = np.isin(kind, list(_STATUS))
+        at = index.get_indexer(job_id[final])
+        final_time = np.full(n, np.nan)
+        final_time[at] = time[final]
+        status = np.full(n, "QUEUED", dtype=object)  # no final event: still queued
+        status[at] = [_STATUS[k] for k in kind[final]]
+        reason = np.full(n, "", dtype=object)
+        reason[at] = ev["detail"].to_numpy(dtype=object)[final]
+        submitted = time[sub]
+        return pd.DataFrame(
             {
-                "job_id": sub["job_id"].to_numpy(dtype=object),
-                "workload": info.get("workload", pd.Series(dtype=object)).to_numpy(dtype=object),
-                "user": sub["user"].to_numpy(dtype=object),
-                "backend": sub["backend"].to_numpy(dtype=object),
-                "mode": info.get("mode", pd.Series(dtype=object)).to_numpy(dtype=object),
-                "session_id": sub["session_id"].to_numpy(dtype=object),
-                "submitted": sub["time"].to_numpy(dtype=float),
-                "quantum_seconds": info.get("quantum", pd.Series(dtype=float))
-                .astype(float)
-                .to_numpy(),
+                "job_id": _objects(ids),
+                "workload": _objects(info.get("workload", [])),
+                "user": _objects(users),
+                "instance": _object_column([self._user_instance.get(u) for u in users]),
+                "backend": ev["backend"].to_numpy(dtype=object)[sub],
+                "mode": _objects(info.get("mode", [])),
+                "session_id": ev["session_id"].to_numpy(dtype=object)[sub],
+                "submitted": submitted,
+                "started": started,
+                "finished": np.where(np.isnan(started), np.nan, final_time),
+                "wait": started - submitted,
+                "status": _object_column(status),
+                "reason": _object_column(reason),
+                "quantum_seconds": np.array(info.get("quantum", []), dtype=float),
             }
         )
-        jobs.insert(3, "instance", jobs["user"].map(self._user_instance).astype(object))
-        starts = ev.loc[kind == "start", ["job_id", "time"]].set_index("job_id")["time"]
-        final = ev.loc[kind.isin(list(_STATUS)), ["job_id", "time", "event", "detail"]]
-        final = final.set_index("job_id")
-        jobs["started"] = jobs["job_id"].map(starts).astype(float)
-        ran = jobs["started"].notna()
-        jobs["finished"] = np.where(ran, jobs["job_id"].map(final["time"]), np.nan).astype(float)
-        jobs["wait"] = jobs["started"] - jobs["submitted"]
-        status = jobs["job_id"].map(final["event"].map(_STATUS)).astype(object)
-        jobs["status"] = status.where(status.notna(), "QUEUED")  # no final event: still queued
-        jobs["reason"] = _text(jobs["job_id"].map(final["detail"]))
-        return jobs[JOB_COLUMNS].reset_index(drop=True)
 
     # --- sessions ---------------------------------------------------------------------------
 
@@ -140,6 +177,10 @@ class Result:
 
     @cached_property
     def timeline(self) -> pd.DataFrame:
+        with gc_paused():  # see jobs
+            return self._timeline()
+
+    def _timeline(self) -> pd.DataFrame:
         ev = self.events
         end_time = self.end_time
         jobs = self.jobs

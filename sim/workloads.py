@@ -115,14 +115,14 @@ class WorkloadRun:
             self.engine.at(now, self._done_submitting)
             return
 
-        def arrive() -> None:
-            if self.engine.stopped:
-                self._done_submitting()
-                return
-            self._submit()
-            self._next_arrival(t)
+        self.engine.at(t, self._arrive, args=(t,))
 
-        self.engine.at(t, arrive)
+    def _arrive(self, t: float) -> None:
+        if self.engine.stopped:
+            self._done_submitting()
+            return
+        self._submit()
+        self._next_arrival(t)
 
     def _submit(self) -> None:
         engine = self.engine

@@ -14,6 +14,7 @@ import pytest
 import figures
 import sim
 from figures import colors, tables
+from figures.gantt import OVERVIEW_BINS
 from figures.timefmt import clock, clocks, duration, time_unit
 from sim import compare
 
@@ -359,3 +360,29 @@ def test_metric_vs_parameter_band_target_and_marks():
     assert list(line.marker.line.color) == [MEETS_COLOR, MISSES_COLOR]
     assert fig.layout.shapes[0].y0 == 5.0  # the target, 300 s, in minutes
     assert fig.layout.yaxis.title.text == "mean_wait (min)"
+
+
+def test_gantt_overview_above_its_threshold_keeps_every_busy_second(contract):
+    """Issue #6: above ``overview_threshold`` job segments the jobs become one bar per busy
+    slice, in the colour of the group busiest in it. Worked out from the definitions: each
+    bar's busy share times its width is the job time inside it, so the bars add up to the
+    jobs' total running time, and no slice is drawn twice."""
+    tl = contract.timeline
+    ran = tl[tl["kind"] == "job"]
+    fig = _gantt(contract, overview_threshold=0)
+    bars = _traces(fig, "job")
+    assert bars and {t["type"] for t in bars} == {"bar"}
+    assert figures.is_overview(tl, 0) and not figures.is_overview(tl)
+    unit_per_s = 1 / time_unit(contract.end_time)[1]
+    busy = 0.0
+    starts = []
+    for t in bars:
+        width = arr(t["x"]).astype(float) / unit_per_s
+        share = np.array([float(row[4].rstrip("%")) / 100 for row in t["customdata"]])
+        busy += float((width * share).sum())
+        starts.extend(arr(t["base"]).astype(float).tolist())
+        assert all(row[0] == t["name"] for row in t["customdata"])  # "mostly <group>"
+    assert len(starts) == len(set(starts)) <= OVERVIEW_BINS
+    # The shares are printed as whole percents: each slice may be off by half a percent.
+    slack = 0.005 * len(starts) * contract.end_time / OVERVIEW_BINS
+    assert busy == pytest.approx(float((ran["end"] - ran["start"]).sum()), abs=slack)
