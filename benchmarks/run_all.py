@@ -2,7 +2,7 @@
 
 1. ``engine.py``: engine throughput on the busy fleet against SimPy M/M/1 references.
 2. ``memory.py``: time and peak memory at 10k, 100k and 1M jobs (each in its own process).
-3. The real-browser test that times the Timeline of a 100k-job scenario (opt-in with
+3. The real-browser test that times the Timeline of a 100k-job scenario (strict limits with
    ``QSCHED_PERF=1``; it prints the timings).
 """
 

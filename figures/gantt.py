@@ -107,7 +107,14 @@ def gantt(
 
     rows, row_y, blocks = _rows(backends, spans)
     unit, per = time_unit(hi - lo)
-    segments = int((tl["kind"] != "idle").sum()) + len(spans)
+    overview = is_overview(tl, overview_threshold)
+    # Segments drawn one by one: an overview replaces the jobs by a fixed number of slices, so
+    # only the rest counts. Below the threshold SVG bars; above it WebGL, which is fast with
+    # many segments but costs about a second per chart to start in a GPU-less browser.
+    drawn = tl["kind"] != "idle"
+    if overview:
+        drawn &= tl["kind"] != "job"
+    segments = int(drawn.sum()) + len(spans)
     draw = _Drawer(per, webgl=segments > webgl_threshold)
 
     traces: list[go.BaseTraceType] = []
@@ -117,7 +124,7 @@ def gantt(
         part = tl[tl["kind"] == kind]
         if len(part):
             traces.append(_kind_trace(draw, kind, part, row_y))
-    if is_overview(tl, overview_threshold):
+    if overview:
         traces.extend(_overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per))
     else:
         traces.extend(_job_traces(draw, tl, jobs, row_y, color_by, colors))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import figures
-from ui import explain_panel, sidebar, widgets
+from ui import explain_panel, sidebar, state, widgets
 
 
 def jobs_filter(jobs: pd.DataFrame) -> pd.DataFrame:
@@ -85,16 +85,20 @@ def main() -> None:
     clicks = []
     overview_note(result, window)
     for backend in [b.name for b in scenario.backends]:
-        fig = figures.gantt(
-            result.timeline,
-            result.jobs,
-            result.events,
-            color_by=by,
-            colors=colors,
-            backends=[backend],
-            end_time=result.end_time,
-            time_range=window,
-            title=backend,
+        fig = state.derived(
+            result,
+            ("gantt", backend, by, tuple(sorted(colors.items())), window),
+            lambda backend=backend: figures.gantt(
+                result.timeline,
+                result.jobs,
+                result.events,
+                color_by=by,
+                colors=colors,
+                backends=[backend],
+                end_time=result.end_time,
+                time_range=window,
+                title=backend,
+            ),
         )
         clicks.append(
             st.plotly_chart(fig, key=f"timeline_gantt_{backend}", on_select="rerun",
@@ -102,10 +106,12 @@ def main() -> None:
         )  # fmt: skip
 
     st.subheader("Queue length")
-    widgets.chart(
-        figures.queue_length(result.events, end_time=result.end_time, title=None),
-        key="timeline_queue",
+    queue = state.derived(
+        result,
+        "queue_length",
+        lambda: figures.queue_length(result.events, end_time=result.end_time, title=None),
     )
+    widgets.chart(queue, key="timeline_queue")
 
     jobs_table(result.jobs)
 

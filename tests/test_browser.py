@@ -9,6 +9,7 @@ with ``.ci/ensure-chromium`` when it can); a missing browser is a failure, never
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -297,12 +298,14 @@ def test_a_shared_link_opens_that_scenario_on_that_page(server, browser):
 
 # --- performance at scale (issue #6) -------------------------------------------------------
 
-GANTT_DRAW_LIMIT_S = 5.0  # issue #6: a 100k-job Timeline shows its Gantt in under 5 s
-ZOOM_LIMIT_S = 2.0  # a box zoom on the biggest chart redraws well within this
-# Opt-in: the 100k-job run and two visits of its Timeline take over a minute on a busy 2-core
-# machine, beyond the suite's time budget, and its timings mean little while other tests run
-# in parallel. `make bench` (benchmarks/run_all.py) runs it alone with QSCHED_PERF=1.
+# Issue #6: a 100k-job Timeline shows its Gantt in under 5 s, and a box zoom redraws well
+# within 2 s. Those limits hold on an idle 2-core machine and are asserted by `make bench`
+# (QSCHED_PERF=1, this test alone). Inside `make test` other tests share the two cores, so the
+# same measurement is printed and held to looser limits that still catch a regression of the
+# kind issue #6 fixed (WebGL charts: 8+ s; the pre-overview Gantt: over 10 s and 7 s zooms).
 PERF = os.environ.get("QSCHED_PERF") == "1"
+GANTT_DRAW_LIMIT_S = 5.0 if PERF else 15.0
+ZOOM_LIMIT_S = 2.0 if PERF else 5.0
 
 
 def _fleet_file(tmp_path: Path, jobs: int) -> tuple[Path, str]:
@@ -327,7 +330,6 @@ GANTTS_DRAWN = """(n) => {
 NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
-@pytest.mark.skipif(not PERF, reason="a timed benchmark: set QSCHED_PERF=1 (make bench does)")
 def test_timeline_draws_a_100k_job_gantt_quickly(server, browser, tmp_path):
     path, name = _fleet_file(tmp_path, 100_000)
     tab = Session(browser, server)
@@ -345,7 +347,7 @@ def test_timeline_draws_a_100k_job_gantt_quickly(server, browser, tmp_path):
         nav.filter(has_text="Timeline").click()
         page.wait_for_function(GANTTS_DRAWN, arg=backends, timeout=TIMEOUT_MS, polling=50)
         tab.settle("Timeline")
-        nav.filter(has_text="Scenario").click()
+        nav.filter(has_text=re.compile(r"^Scenario$")).click()  # not "Scenario library"
         tab.settle("Scenario")
         t0 = time.monotonic()
         nav.filter(has_text="Timeline").click()

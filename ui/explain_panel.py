@@ -16,6 +16,8 @@ LIST_LIMIT = 5000  # above this many jobs a text box replaces the list (a huge l
 
 def clicked_job(events: list, result: sim.Result) -> str | None:
     """The job clicked in any of the given ``st.plotly_chart`` selection events."""
+    if not any(((e or {}).get("selection") or {}).get("points") for e in events):
+        return None  # nothing clicked: skip building the set of ids (100k on a big run)
     ids = set(result.jobs["job_id"])
     for event in events:
         job = selected_job(event, ids)
@@ -26,16 +28,21 @@ def clicked_job(events: list, result: sim.Result) -> str | None:
 
 def pick(result: sim.Result, clicked: str | None, key: str, default: str | None = None) -> str:
     """A job picker that follows clicks on the Gantt; returns the chosen job id ("" if none)."""
-    ids = list(result.jobs["job_id"])
-    if not ids:
+    count = len(result.jobs)
+    if not count:
         return ""
     last = f"{key}__last_click"
     if clicked is not None and clicked != st.session_state.get(last):
         st.session_state[key] = clicked  # a new click wins over the list's old choice
     st.session_state[last] = clicked
-    if len(ids) > LIST_LIMIT:
-        st.session_state.setdefault(key, default or ids[0])
-        return st.text_input("Job id", key=key, help="or click a job on the chart").strip()
+    if count > LIST_LIMIT:
+        # Nothing explained until asked: on a big run, explaining a job rebuilds the scheduler's
+        # history from the whole event log (about a second per 100k jobs).
+        st.session_state.setdefault(key, default or "")
+        return st.text_input(
+            "Job id", key=key, placeholder="type a job id, or click a job on the chart"
+        ).strip()
+    ids = list(result.jobs["job_id"])
     if st.session_state.get(key) not in ids:
         st.session_state[key] = default if default in ids else ids[0]
     return st.selectbox("Job", ids, key=key, help="or click a job's bar on the chart")

@@ -7,15 +7,22 @@ the scenario with ``sim.Scenario.model_validate_json``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 import streamlit as st
 
 import sim
 from sim.presets import DEFAULT
 
+T = TypeVar("T")
+
 SCENARIO = "scenario"  # the current sim.Scenario
 RESULT = "result"  # (scenario JSON, sim.Result) of the current scenario
 PRESET = "preset"  # name of the preset the scenario came from ("" once edited or uploaded)
 EDITOR_GENERATION = "editor_generation"  # bumped whenever the editor must reload its tables
+DERIVED = "derived"  # figures and tables computed from the current result (see derived())
+_OF = "of result"  # the key under which derived() keeps the result its entries belong to
 LIBRARY = "library_entry"  # (name, scenario JSON) of the library entry last loaded or saved
 
 
@@ -68,6 +75,22 @@ def result() -> sim.Result:
         stored = (key, run(current))
         st.session_state[RESULT] = stored
     return stored[1]
+
+
+def derived(result: sim.Result, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, kept for as long as ``result`` is the current result.
+
+    For figures and tables derived from a big result: moving between pages then redraws
+    them without recomputing (a 100k-job run's four Gantts and queue chart take seconds).
+    Only one result's derivations are kept, so memory stays bounded.
+    """
+    memo = st.session_state.setdefault(DERIVED, {})
+    if memo.get(_OF) is not result:
+        memo.clear()
+        memo[_OF] = result
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def current() -> tuple[sim.Scenario, sim.Result]:
