@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import run as _run
-from .experiments import interval  # the sweeps' Student-t interval (scipy.stats.t)
+from .experiments import interval, seeds  # the sweeps' t-interval (scipy.stats.t), seeds
 from .measures import FAILED, final_times, usage_billed, workload_metrics
 from .results import Result
 from .scenario import Problem, Scenario, ScenarioError, from_dict
@@ -71,12 +71,9 @@ def with_reservation(scenario: Scenario, index: int, **changes: Any) -> Scenario
 # --- replications --------------------------------------------------------------------------
 
 
-def replication_seeds(scenario: Scenario, reps: int, first_seed: int | None = None) -> list[int]:
-    """Consecutive seeds, starting at ``first_seed`` (default: the scenario's own seed)."""
-    if reps < 1:
-        raise ValueError("reps must be at least 1")
-    first = scenario.seed if first_seed is None else int(first_seed)
-    return [first + i for i in range(reps)]
+# Consecutive seeds from ``first_seed`` (default: the scenario's own): the sweeps' rule, so a
+# comparison and a sweep of the same scenario draw the same replications.
+replication_seeds = seeds
 
 
 def replicate(

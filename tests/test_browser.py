@@ -139,9 +139,10 @@ def browser():
 class Session:
     """One browser tab on the dashboard, recording console errors and page errors."""
 
-    def __init__(self, browser, url: str):
+    def __init__(self, browser, url: str, title: str = "Scenario"):
         self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
         self.errors: list[str] = []
+        self.missing: list[str] = []  # addresses answered 404
         self.page.on(
             "console",
             lambda m: (
@@ -149,9 +150,10 @@ class Session:
             ),
         )
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on("response", lambda r: self.missing.append(r.url) if r.status == 404 else None)
         self.page.goto(url, timeout=TIMEOUT_MS)
         self.page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=TIMEOUT_MS)
-        self.settle("Scenario")
+        self.settle(title)
 
     def settle(self, title: str) -> None:
         """Wait until the page with this title has rendered and the script has finished."""
@@ -256,21 +258,8 @@ class LinkSession(Session):
     """A tab opened straight on a link (no visit to the default page first)."""
 
     def __init__(self, browser, url: str, title: str):
-        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        super().__init__(browser, url, title)
         self.page.set_default_timeout(TIMEOUT_MS)
-        self.errors: list[str] = []
-        self.missing: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: (
-                self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
-            ),
-        )
-        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        self.page.on("response", lambda r: self.missing.append(r.url) if r.status == 404 else None)
-        self.page.goto(url, timeout=TIMEOUT_MS)
-        self.page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=TIMEOUT_MS)
-        self.settle(title)
 
 
 def test_a_shared_link_opens_that_scenario_on_that_page(server, browser):
