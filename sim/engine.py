@@ -138,13 +138,24 @@ class Engine:
         """Step the heap until the end marker: pop, set the clock, call, flush dispatches."""
         env, dirty = self.env, self._dirty
         queue = env._queue
+        dispatch = self.dispatch
         while True:
             env._now, _, _, fn, args = heappop(queue)
             if fn is None:
                 return
             fn(*args)
-            if dirty:
-                self._flush()
+            # Flush the dispatches this event asked for (written out: twice per job). If
+            # nothing else is due at this instant, dispatching now is the same as dispatching
+            # last, so do it without a heap round trip; otherwise queue the dispatch behind
+            # every other event of this instant.
+            while dirty:
+                b = dirty.pop()
+                if not b.dispatch_pending:
+                    continue
+                if not queue or queue[0][0] > env._now:
+                    dispatch(b)
+                else:
+                    heappush(queue, (env._now + 0.0, DISPATCH, next(env._eid), dispatch, (b,)))
 
     def _end(self) -> None:
         """The run is over: queue the end marker behind what is already due at this instant.
@@ -161,21 +172,6 @@ class Engine:
         if not b.dispatch_pending and not b.busy:
             b.dispatch_pending = True
             self._dirty.append(b)
-
-    def _flush(self) -> None:
-        # Runs at the end of each event's callback. If nothing else is due at this instant,
-        # dispatching now is the same as dispatching last, so do it without a heap round trip;
-        # otherwise queue the dispatch behind every other event of this instant.
-        env, dirty = self.env, self._dirty
-        while dirty:
-            b = dirty.pop()
-            if not b.dispatch_pending:
-                continue
-            queue = env._queue
-            if not queue or queue[0][0] > env._now:
-                self.dispatch(b)
-            else:
-                self.later(0.0, self.dispatch, DISPATCH, (b,))
 
     def hold(self) -> None:
         self.alive += 1
@@ -239,8 +235,8 @@ class Engine:
         name = wl.name
         job = Job(f"{name}.{k}", seq, k, wl, wl.user, wl.instance, b, session, mode, now,
                   quantum, wl.limit)  # fmt: skip
-        self.log.add(now, b.name, "submit", job.id, session.id if session else None, wl.user,
-                     f"workload={name};mode={mode};quantum={job.quantum_repr}")  # fmt: skip
+        self.log.extend((now, b.name, "submit", job.id, session.id if session else None, wl.user,
+                         f"workload={name};mode={mode};quantum={job.quantum_repr}"))  # fmt: skip
         self.alive += 1  # hold()
         if session is None:
             # _enqueue(b, job) for the common case (no session)
@@ -317,7 +313,7 @@ class Engine:
         """A job reaches its final state: log it, tell its workload and session."""
         job.state = FINAL
         sid = job.session.id if job.session else None
-        self.log.add(self.env._now, job.backend.name, event, job.id, sid, job.user, reason)
+        self.log.extend((self.env._now, job.backend.name, event, job.id, sid, job.user, reason))
         job.workload.on_final(job, event == "done")
         self.alive -= 1  # release()
         if self.alive == 0:
@@ -355,7 +351,7 @@ class Engine:
         env = self.env
         now = env._now
         if s is None:
-            self.log.add(now, b.name, "start", job.id, None, job.user, why)
+            self.log.extend((now, b.name, "start", job.id, None, job.user, why))
             heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._finish,
                                   (b, job)))  # fmt: skip
             return
@@ -367,7 +363,7 @@ class Engine:
         res = b.reservation
         if res is not None and res.instance == s.instance and s not in res.sessions:
             res.sessions.append(s)
-        self.log.add(now, b.name, "start", job.id, s.id, job.user, why)
+        self.log.extend((now, b.name, "start", job.id, s.id, job.user, why))
         heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._finish, (b, job)))
 
     def _finish(self, b: BackendState, job: Job) -> None:
@@ -375,6 +371,31 @@ class Engine:
         b.busy = False
         self.running -= 1
         s = job.session
+        if s is None and job.run_time is job.quantum and not b.windows:
+            # The common case, once per job, with Ledger.charge and _finalize written out: a
+            # job without a session (job mode) charges its quantum seconds (R9), here the
+            # whole quantum (R3: within the limit; R27: no reserved window to deduct).
+            used = job.run_time
+            i = job.instance
+            if used > 0:
+                ledger = self.ledger
+                ledger.used[i] += used
+                ledger.group_used[self.tree.instance_group[i]] += used
+                ledger._charges.append((now, i, used))
+            log = self.log.extend
+            log((now, b.name, "charge", job.id, None, job.user, job.quantum_repr))
+            job.state = FINAL
+            log((now, b.name, "done", job.id, None, job.user, ""))
+            job.workload.on_final(job, True)
+            self.alive -= 1  # release()
+            if self.alive == 0:
+                self._end()
+            if self.stopped and self.running == 0:
+                self._end()
+            if not b.dispatch_pending:  # request_dispatch(b); b is not busy any more
+                b.dispatch_pending = True
+                self._dirty.append(b)
+            return
         if job.mode != "session":
             # R9/R24: job and batch mode charge the quantum seconds actually used, except time
             # inside the instance's own reservation, which the reservation charges (R27).

@@ -170,7 +170,7 @@ class WorkloadRun:
         self.outstanding -= 1
         if self.submitting and not self.iterative:
             return  # still submitting: _maybe_close() would have nothing to do
-        if self.spec.pattern == "iterative" and self.submitting:
+        if self.iterative and self.submitting:
             if ok and len(self.jobs) < self.spec.jobs and not self.engine.stopped:
                 # R30: the next iteration is submitted after the result plus classical time.
                 think = self.classical.next()
