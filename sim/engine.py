@@ -386,7 +386,11 @@ class Engine:
             log((now, b.name, "charge", job.id, None, job.user, job.quantum_repr))
             job.state = FINAL
             log((now, b.name, "done", job.id, None, job.user, ""))
-            job.workload.on_final(job, True)
+            wl = job.workload
+            if wl.submitting and not wl.iterative:
+                wl.outstanding -= 1  # all that on_final(job, True) does here
+            else:
+                wl.on_final(job, True)
             self.alive -= 1  # release()
             if self.alive == 0:
                 self._end()
