@@ -142,19 +142,20 @@ def stream_rng(seed: int, workload: str, stream: str) -> np.random.Generator:
 
 
 class Draws:
-    """Draws one value at a time from a distribution, refilled in chunks for speed."""
+    """Draws one value at a time from a distribution, refilled in chunks for speed.
 
-    __slots__ = ("_dist", "_rng", "_buf", "_pos", "_chunk")
+    ``next`` is the ``__next__`` of a generator over the chunks: a draw is then one C-level
+    call, not a Python method with a bounds check (the engine draws twice per stream job).
+    A chunk is still sampled only when the first value of it is needed.
+    """
+
+    __slots__ = ("_dist", "_rng", "_chunk", "next")
 
     def __init__(self, dist: Distribution, rng: np.random.Generator, chunk: int = 512):
         self._dist, self._rng, self._chunk = dist, rng, chunk
-        self._buf: list[float] = []
-        self._pos = 0
+        self.next = self._values().__next__
 
-    def next(self) -> float:
-        if self._pos >= len(self._buf):
-            self._buf = self._dist.sample(self._rng, self._chunk).tolist()
-            self._pos = 0
-        value = self._buf[self._pos]
-        self._pos += 1
-        return value
+    def _values(self):
+        sample, rng, chunk = self._dist.sample, self._rng, self._chunk
+        while True:
+            yield from sample(rng, chunk).tolist()

@@ -39,7 +39,7 @@ QUEUED, RUNNING, FINAL = 0, 1, 2
 class Job:
     __slots__ = (
         "id", "seq", "k", "workload", "user", "instance", "backend", "session", "mode",
-        "submitted", "quantum", "run_time", "state",
+        "submitted", "quantum", "run_time", "state", "quantum_repr",
     )  # fmt: skip
 
     def __init__(self, jid, seq, k, workload, user, instance, backend, session, mode, now, quantum,
@@ -47,7 +47,7 @@ class Job:
         self.id = jid
         self.seq = seq  # global submission order: the tie-breaker "older job first" (R7)
         self.k = k
-        self.workload = workload
+        self.workload = workload  # its WorkloadRun (told when the job is final)
         self.user = user
         self.instance = instance
         self.backend = backend
@@ -57,6 +57,9 @@ class Job:
         self.quantum = quantum
         self.run_time = quantum if quantum <= limit else limit  # R3
         self.state = QUEUED
+        # The submit event's text for the quantum; the charge of a whole quantum (job mode)
+        # reuses it instead of formatting the same float again.
+        self.quantum_repr = repr(quantum)
 
 
 class Reservation:
@@ -135,13 +138,24 @@ class Engine:
         """Step the heap until the end marker: pop, set the clock, call, flush dispatches."""
         env, dirty = self.env, self._dirty
         queue = env._queue
+        dispatch = self.dispatch
         while True:
             env._now, _, _, fn, args = heappop(queue)
             if fn is None:
                 return
             fn(*args)
-            if dirty:
-                self._flush()
+            # Flush the dispatches this event asked for (written out: twice per job). If
+            # nothing else is due at this instant, dispatching now is the same as dispatching
+            # last, so do it without a heap round trip; otherwise queue the dispatch behind
+            # every other event of this instant.
+            while dirty:
+                b = dirty.pop()
+                if not b.dispatch_pending:
+                    continue
+                if not queue or queue[0][0] > env._now:
+                    dispatch(b)
+                else:
+                    heappush(queue, (env._now + 0.0, DISPATCH, next(env._eid), dispatch, (b,)))
 
     def _end(self) -> None:
         """The run is over: queue the end marker behind what is already due at this instant.
@@ -158,21 +172,6 @@ class Engine:
         if not b.dispatch_pending and not b.busy:
             b.dispatch_pending = True
             self._dirty.append(b)
-
-    def _flush(self) -> None:
-        # Runs at the end of each event's callback. If nothing else is due at this instant,
-        # dispatching now is the same as dispatching last, so do it without a heap round trip;
-        # otherwise queue the dispatch behind every other event of this instant.
-        env, dirty = self.env, self._dirty
-        while dirty:
-            b = dirty.pop()
-            if not b.dispatch_pending:
-                continue
-            queue = env._queue
-            if not queue or queue[0][0] > env._now:
-                self.dispatch(b)
-            else:
-                self.later(0.0, self.dispatch, DISPATCH, (b,))
 
     def hold(self) -> None:
         self.alive += 1
@@ -229,28 +228,45 @@ class Engine:
 
     def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None,
                mode: str) -> Job:  # fmt: skip
+        # Runs once per job: hold(), _enqueue() and request_dispatch() are written out inline.
         b = wl.backend
-        now = self.env._now  # the property costs a call; this runs once per job
-        self.seq += 1
-        job = Job(f"{wl.name}.{k}", self.seq, k, wl.name, wl.user, wl.instance, b, session, mode,
-                  now, quantum, wl.limit)  # fmt: skip
-        sid = session.id if session else None
-        self.log.add(now, b.name, "submit", job.id, sid, wl.user,
-                     f"workload={wl.name};mode={mode};quantum={quantum!r}")  # fmt: skip
+        now = self.env._now  # the property costs a call
+        self.seq = seq = self.seq + 1
+        name = wl.name
+        job = Job(f"{name}.{k}", seq, k, wl, wl.user, wl.instance, b, session, mode, now,
+                  quantum, wl.limit)  # fmt: skip
+        self.log.extend((now, b.name, "submit", job.id, session.id if session else None, wl.user,
+                         f"workload={name};mode={mode};quantum={job.quantum_repr}"))  # fmt: skip
         self.alive += 1  # hold()
-        if session is not None:
-            if not session.accepting:
-                # R16/R17: a closed or ended session rejects new jobs.
-                reason = END_FAILURES.get(session.end_reason, ("ERROR", "session_closed"))[1]
-                if session.closing and not session.ended:
-                    reason = "session_closed"
-                self._finalize(job, "error", reason)
-                return job
-            session.jobs_submitted += 1
-            if session.first_job is None:
-                session.first_job = job
-            session.queue.append(job)
-            session.queued += 1
+        if session is None:
+            # _enqueue(b, job) for the common case (no session)
+            i = job.instance
+            b.queues[i].append(job)
+            counts = b.counts
+            if counts[i] == 0:
+                g = self.tree.instance_group[i]
+                members = b.groups.get(g)
+                if members is None:
+                    b.groups[g] = {i}
+                else:
+                    members.add(i)
+            counts[i] += 1
+            if not b.dispatch_pending and not b.busy:  # request_dispatch(b)
+                b.dispatch_pending = True
+                self._dirty.append(b)
+            return job
+        if not session.accepting:
+            # R16/R17: a closed or ended session rejects new jobs.
+            reason = END_FAILURES.get(session.end_reason, ("ERROR", "session_closed"))[1]
+            if session.closing and not session.ended:
+                reason = "session_closed"
+            self._finalize(job, "error", reason)
+            return job
+        session.jobs_submitted += 1
+        if session.first_job is None:
+            session.first_job = job
+        session.queue.append(job)
+        session.queued += 1
         self._enqueue(b, job)
         self.request_dispatch(b)
         return job
@@ -259,10 +275,10 @@ class Engine:
         """A submission refused outright (R21: Open-plan sessions under ibm-current)."""
         b = wl.backend
         self.seq += 1
-        job = Job(f"{wl.name}.{k}", self.seq, k, wl.name, wl.user, wl.instance, b, None, mode,
+        job = Job(f"{wl.name}.{k}", self.seq, k, wl, wl.user, wl.instance, b, None, mode,
                   self.env.now, quantum, wl.limit)  # fmt: skip
         self.log.add(self.env.now, b.name, "submit", job.id, None, wl.user,
-                     f"workload={wl.name};mode={mode};quantum={quantum!r}")  # fmt: skip
+                     f"workload={wl.name};mode={mode};quantum={job.quantum_repr}")  # fmt: skip
         self.hold()
         self._finalize(job, "error", reason)
         return job
@@ -297,9 +313,11 @@ class Engine:
         """A job reaches its final state: log it, tell its workload and session."""
         job.state = FINAL
         sid = job.session.id if job.session else None
-        self.log.add(self.env._now, job.backend.name, event, job.id, sid, job.user, reason)
-        self.workloads[job.workload].on_final(job, event == "done")
-        self.release()
+        self.log.extend((self.env._now, job.backend.name, event, job.id, sid, job.user, reason))
+        job.workload.on_final(job, event == "done")
+        self.alive -= 1  # release()
+        if self.alive == 0:
+            self._end()
 
     def fail_queued(self, job: Job, status: str, reason: str) -> None:
         self._dequeue(job)
@@ -316,27 +334,72 @@ class Engine:
         self.request_dispatch(job.backend)
 
     def _start(self, b: BackendState, job: Job, why: str) -> None:
-        self._dequeue(job)
+        # Runs once per job: _dequeue(job), log.add() and later() are written out inline.
+        i = job.instance
+        counts = b.counts
+        counts[i] -= 1
+        if counts[i] == 0:
+            g = self.tree.instance_group[i]
+            members = b.groups[g]
+            members.discard(i)
+            if not members:
+                del b.groups[g]
         job.state = RUNNING
         b.busy = True
         self.running += 1
         s = job.session
-        if s is not None:
-            if not s.active:
-                self.activate(s)  # R12/R15: a session becomes active when its job starts
-            s.running += 1
-            s.ittl_gen += 1  # a running job stops the ITTL clock
-            res = b.reservation
-            if res is not None and res.instance == s.instance and s not in res.sessions:
-                res.sessions.append(s)
-        self.log.add(self.env._now, b.name, "start", job.id, s.id if s else None, job.user, why)
-        self.later(job.run_time, self._finish, WORLD, (b, job))
+        env = self.env
+        now = env._now
+        if s is None:
+            self.log.extend((now, b.name, "start", job.id, None, job.user, why))
+            heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._finish,
+                                  (b, job)))  # fmt: skip
+            return
+        s.queued -= 1  # the rest of _dequeue(job)
+        if not s.active:
+            self.activate(s)  # R12/R15: a session becomes active when its job starts
+        s.running += 1
+        s.ittl_gen += 1  # a running job stops the ITTL clock
+        res = b.reservation
+        if res is not None and res.instance == s.instance and s not in res.sessions:
+            res.sessions.append(s)
+        self.log.extend((now, b.name, "start", job.id, s.id, job.user, why))
+        heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._finish, (b, job)))
 
     def _finish(self, b: BackendState, job: Job) -> None:
         now = self.env._now
         b.busy = False
         self.running -= 1
         s = job.session
+        if s is None and job.run_time is job.quantum and not b.windows:
+            # The common case, once per job, with Ledger.charge and _finalize written out: a
+            # job without a session (job mode) charges its quantum seconds (R9), here the
+            # whole quantum (R3: within the limit; R27: no reserved window to deduct).
+            used = job.run_time
+            i = job.instance
+            if used > 0:
+                ledger = self.ledger
+                ledger.used[i] += used
+                ledger.group_used[self.tree.instance_group[i]] += used
+                ledger._charges.append((now, i, used))
+            log = self.log.extend
+            log((now, b.name, "charge", job.id, None, job.user, job.quantum_repr))
+            job.state = FINAL
+            log((now, b.name, "done", job.id, None, job.user, ""))
+            wl = job.workload
+            if wl.submitting and not wl.iterative:
+                wl.outstanding -= 1  # all that on_final(job, True) does here
+            else:
+                wl.on_final(job, True)
+            self.alive -= 1  # release()
+            if self.alive == 0:
+                self._end()
+            if self.stopped and self.running == 0:
+                self._end()
+            if not b.dispatch_pending:  # request_dispatch(b); b is not busy any more
+                b.dispatch_pending = True
+                self._dirty.append(b)
+            return
         if job.mode != "session":
             # R9/R24: job and batch mode charge the quantum seconds actually used, except time
             # inside the instance's own reservation, which the reservation charges (R27).
@@ -345,7 +408,7 @@ class Engine:
                 used -= self._reserved_overlap(b, job.instance, now - job.run_time, now)
             self.ledger.charge(now, job.instance, used)
             self.log.add(now, b.name, "charge", job.id, s.id if s else None, job.user,
-                         repr(used))  # fmt: skip
+                         job.quantum_repr if used is job.quantum else repr(used))  # fmt: skip
         if job.run_time < job.quantum:
             self._finalize(job, "error", "max_execution_time")  # R3
         else:
@@ -360,7 +423,9 @@ class Engine:
                 self._start_ittl(s)  # R14: the ITTL clock restarts when a session job finishes
         if self.stopped and self.running == 0:
             self._end()
-        self.request_dispatch(b)
+        if not b.dispatch_pending:  # request_dispatch(b); b is not busy any more
+            b.dispatch_pending = True
+            self._dirty.append(b)
 
     # --- the dispatcher ---------------------------------------------------------------------
 
@@ -425,7 +490,9 @@ class Engine:
         if not b.groups:
             return None
         ledger = self.ledger
-        ledger.expire(self.env._now)
+        charges = ledger._charges
+        if charges and charges[0][0] + ledger.window <= self.env._now:  # as in Ledger.expire
+            ledger.expire(self.env._now)
         used, gused = ledger.used, ledger.group_used
         allocation, group_alloc = self.tree.allocation, self.group_alloc
         inst_alloc = self.inst_alloc

@@ -1,7 +1,9 @@
 """The event log: the single source of truth every result table is derived from.
 
-Stored column-wise (one list per column) so that appending is cheap and the DataFrame is built
-once at the end.
+Stored as one flat list, seven values per event in the order of ``EVENT_COLUMNS``: logging an
+event is one ``list.extend`` of a short-lived tuple, and ``frame()`` cuts the columns out with
+slices. (Seven per-column lists cost seven appends per event; a list of row tuples keeps a
+tracked object per event alive for the garbage collector and is slow to transpose.)
 """
 
 from __future__ import annotations
@@ -9,50 +11,42 @@ from __future__ import annotations
 import pandas as pd
 
 EVENT_COLUMNS = ["time", "backend", "event", "job_id", "session_id", "user", "detail"]
+WIDTH = len(EVENT_COLUMNS)
 
 
 class EventLog:
-    """``add(time, backend, event, job_id=None, session_id=None, user=None, detail="")``."""
+    """``add(time, backend, event, job_id=None, session_id=None, user=None, detail="")``.
 
-    __slots__ = (*EVENT_COLUMNS, "add")
+    The engine's once-per-job paths call ``extend((time, backend, event, job_id, session_id,
+    user, detail))`` directly — all seven values, in that order — which skips the Python call.
+    """
+
+    __slots__ = ("values", "extend")
 
     def __init__(self) -> None:
-        for column in EVENT_COLUMNS:
-            setattr(self, column, [])
-        self.add = self._adder()
+        self.values: list = []
+        self.extend = self.values.extend
 
-    def _adder(self):
-        # The engine logs about four events per job. A closure over the seven bound ``append``
-        # methods saves fourteen attribute look-ups per event over a method doing
-        # ``self.time.append(...)``; in the fleet benchmark's profile the log was the top entry.
-        t, b, e, j, s, u, d = (getattr(self, c).append for c in EVENT_COLUMNS)
-
-        def add(
-            time: float,
-            backend: str,
-            event: str,
-            job_id: str | None = None,
-            session_id: str | None = None,
-            user: str | None = None,
-            detail: str = "",
-        ) -> None:
-            t(time)
-            b(backend)
-            e(event)
-            j(job_id)
-            s(session_id)
-            u(user)
-            d(detail)
-
-        return add
+    def add(
+        self,
+        time: float,
+        backend: str,
+        event: str,
+        job_id: str | None = None,
+        session_id: str | None = None,
+        user: str | None = None,
+        detail: str = "",
+    ) -> None:
+        self.extend((time, backend, event, job_id, session_id, user, detail))
 
     def __len__(self) -> int:
-        return len(self.time)
+        return len(self.values) // WIDTH
 
     def frame(self) -> pd.DataFrame:
         # Text columns are built as object columns directly: letting pandas infer its string
         # dtype first and converting afterwards costs about ten times as much.
-        columns = {"time": pd.Series(self.time, dtype="float64")}
-        for c in EVENT_COLUMNS[1:]:
-            columns[c] = pd.Series(getattr(self, c), dtype=object)
+        v = self.values
+        columns = {"time": pd.Series(v[0::WIDTH], dtype="float64")}
+        for n, c in enumerate(EVENT_COLUMNS[1:], 1):
+            columns[c] = pd.Series(v[n::WIDTH], dtype=object)
         return pd.DataFrame(columns, copy=False)

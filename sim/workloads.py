@@ -9,9 +9,11 @@ iterative loop stops at its first job that does not end DONE, as an optimizer do
 from __future__ import annotations
 
 import math
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from .distributions import Distribution, Draws, stream_rng
+from .engine import WORLD
 from .scenario import Workload
 from .sessions import Session
 
@@ -54,6 +56,7 @@ class WorkloadRun:
         if spec.rate is not None:
             gaps = Distribution(kind="exponential", params=(1.0 / spec.rate,))
             self.arrivals = Draws(gaps, stream_rng(seed, spec.name, "arrivals"))
+        self.iterative = spec.pattern == "iterative"
         self.jobs: list[Job] = []
         self.outstanding = 0  # submitted jobs not yet final
         self.submitting = True
@@ -118,11 +121,32 @@ class WorkloadRun:
         self.engine.at(t, self._arrive, args=(t,))
 
     def _arrive(self, t: float) -> None:
-        if self.engine.stopped:
+        # Runs once per stream job: _submit() and _next_arrival(t) are written out inline.
+        engine = self.engine
+        if engine.stopped:
             self._done_submitting()
             return
-        self._submit()
-        self._next_arrival(t)
+        jobs = self.jobs
+        quantum = self.quantum.next()
+        self.outstanding += 1
+        if self.reject_reason:
+            job = engine.reject(self, len(jobs) + 1, quantum, "session", self.reject_reason)
+        else:
+            job = engine.submit(self, len(jobs) + 1, quantum, self.session, self.mode)
+        jobs.append(job)
+        spec = self.spec
+        nxt = t + self.arrivals.next()  # R32: Poisson arrivals
+        if (spec.stop is not None and nxt >= spec.stop) or (
+            spec.jobs is not None and len(jobs) >= spec.jobs
+        ):
+            engine.at(t, self._done_submitting)
+            return
+        # engine.at(nxt, self._arrive, args=(nxt,)), the same arithmetic for the same times
+        env = engine.env
+        now = env._now
+        delay = nxt - now
+        heappush(env._queue, (now + (delay if delay > 0.0 else 0.0), WORLD, next(env._eid),
+                              self._arrive, (nxt,)))  # fmt: skip
 
     def _submit(self) -> None:
         engine = self.engine
@@ -144,7 +168,9 @@ class WorkloadRun:
     def on_final(self, job: Job, ok: bool) -> None:
         """Called once per job when it reaches DONE, ERROR or CANCELLED."""
         self.outstanding -= 1
-        if self.spec.pattern == "iterative" and self.submitting:
+        if self.submitting and not self.iterative:
+            return  # still submitting: _maybe_close() would have nothing to do
+        if self.iterative and self.submitting:
             if ok and len(self.jobs) < self.spec.jobs and not self.engine.stopped:
                 # R30: the next iteration is submitted after the result plus classical time.
                 think = self.classical.next()
