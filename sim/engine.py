@@ -475,10 +475,6 @@ class Engine:
             q.popleft()
         return q[0]
 
-    def _blocked(self, i: int) -> bool:
-        limit = self.tree.allocation[i]
-        return limit is not None and self.ledger.used[i] >= limit  # R10
-
     def _fair_share_pick(self, b: BackendState) -> Job | None:
         """R5–R7: the group with the smallest used/allocated, then its project, then FIFO.
 

@@ -108,12 +108,6 @@ class History:
         tl = self.result.timeline
         return {b: part.sort_values("start", kind="stable") for b, part in tl.groupby("backend")}
 
-    def queued_at(self, backend: str, pos: float) -> pd.DataFrame:
-        """Jobs waiting on ``backend`` just before position ``pos``, oldest first."""
-        m = self.moments
-        keep = (m["backend"] == backend) & (m["submit_pos"] < pos) & (m["leave_pos"] >= pos)
-        return m[keep].sort_values("submit_pos")
-
     def position_after(self, t: float) -> int:
         """The position just after every event at or before time ``t``."""
         return int(np.searchsorted(self.events["time"].to_numpy(), t, side="right"))

@@ -40,11 +40,6 @@ def run(scenario: sim.Scenario, seed: int | None = None) -> sim.Result:
     return _run_cached(scenario.model_dump_json(), seed)
 
 
-def runner(scenario: sim.Scenario, seed: int) -> sim.Result:
-    """A cached runner with the signature ``sim.compare.replicate`` expects."""
-    return run(scenario, seed)
-
-
 def scenario() -> sim.Scenario:
     """The current scenario; the default preset on a first visit."""
     if SCENARIO not in st.session_state:
