@@ -37,24 +37,25 @@ QUEUED, RUNNING, FINAL = 0, 1, 2
 
 
 class Job:
+    """One submitted job. Built once per job, so it holds only what the engine reads later;
+    its user, instance and backend are its workload's, copied for the hot paths."""
+
     __slots__ = (
-        "id", "seq", "k", "workload", "user", "instance", "backend", "session", "mode",
-        "submitted", "quantum", "run_time", "state", "quantum_repr",
+        "id", "seq", "workload", "user", "instance", "backend", "session", "quantum", "run_time",
+        "state", "quantum_repr",
     )  # fmt: skip
 
-    def __init__(self, jid, seq, k, workload, user, instance, backend, session, mode, now, quantum,
-                 limit):  # fmt: skip
+    def __init__(self, jid: str, seq: int, wl: WorkloadRun, session: Session | None,
+                 quantum: float):  # fmt: skip
         self.id = jid
         self.seq = seq  # global submission order: the tie-breaker "older job first" (R7)
-        self.k = k
-        self.workload = workload  # its WorkloadRun (told when the job is final)
-        self.user = user
-        self.instance = instance
-        self.backend = backend
+        self.workload = wl  # told when the job is final
+        self.user = wl.user
+        self.instance = wl.instance
+        self.backend = wl.backend
         self.session = session
-        self.mode = mode
-        self.submitted = now
         self.quantum = quantum
+        limit = wl.limit
         self.run_time = quantum if quantum <= limit else limit  # R3
         self.state = QUEUED
         # The submit event's text for the quantum; the charge of a whole quantum (job mode)
@@ -233,8 +234,7 @@ class Engine:
         now = self.env._now  # the property costs a call
         self.seq = seq = self.seq + 1
         name = wl.name
-        job = Job(f"{name}.{k}", seq, k, wl, wl.user, wl.instance, b, session, mode, now,
-                  quantum, wl.limit)  # fmt: skip
+        job = Job(f"{name}.{k}", seq, wl, session, quantum)
         self.log.extend((now, b.name, "submit", job.id, session.id if session else None, wl.user,
                          f"workload={name};mode={mode};quantum={job.quantum_repr}"))  # fmt: skip
         self.alive += 1  # hold()
@@ -275,8 +275,7 @@ class Engine:
         """A submission refused outright (R21: Open-plan sessions under ibm-current)."""
         b = wl.backend
         self.seq += 1
-        job = Job(f"{wl.name}.{k}", self.seq, k, wl, wl.user, wl.instance, b, None, mode,
-                  self.env.now, quantum, wl.limit)  # fmt: skip
+        job = Job(f"{wl.name}.{k}", self.seq, wl, None, quantum)
         self.log.add(self.env.now, b.name, "submit", job.id, None, wl.user,
                      f"workload={wl.name};mode={mode};quantum={job.quantum_repr}")  # fmt: skip
         self.hold()
@@ -336,6 +335,9 @@ class Engine:
     def _start(self, b: BackendState, job: Job, why: str) -> None:
         # Runs once per job: _dequeue(job), log.add() and later() are written out inline.
         i = job.instance
+        q = b.queues[i]
+        if q[0] is job:  # the usual case: leave no entry for the next pick to skip lazily
+            q.popleft()
         counts = b.counts
         counts[i] -= 1
         if counts[i] == 0:
@@ -400,7 +402,7 @@ class Engine:
                 b.dispatch_pending = True
                 self._dirty.append(b)
             return
-        if job.mode != "session":
+        if s is None or s.mode != "session":
             # R9/R24: job and batch mode charge the quantum seconds actually used, except time
             # inside the instance's own reservation, which the reservation charges (R27).
             used = job.run_time
