@@ -8,6 +8,7 @@ that make comparisons paired (R33).
 
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
 from typing import Any, Literal
@@ -144,18 +145,17 @@ def stream_rng(seed: int, workload: str, stream: str) -> np.random.Generator:
 class Draws:
     """Draws one value at a time from a distribution, refilled in chunks for speed.
 
-    ``next`` is the ``__next__`` of a generator over the chunks: a draw is then one C-level
-    call, not a Python method with a bounds check (the engine draws twice per stream job).
-    A chunk is still sampled only when the first value of it is needed.
+    ``next`` is the ``__next__`` of a C-level iterator chaining the chunks: a draw is then one
+    C call that resumes no Python frame (the engine draws twice per stream job); Python runs
+    only to sample a new chunk, which happens when the first value of it is needed.
     """
 
     __slots__ = ("_dist", "_rng", "_chunk", "next")
 
     def __init__(self, dist: Distribution, rng: np.random.Generator, chunk: int = 512):
         self._dist, self._rng, self._chunk = dist, rng, chunk
-        self.next = self._values().__next__
+        chunks = map(self._sample, itertools.repeat(None))
+        self.next = itertools.chain.from_iterable(chunks).__next__
 
-    def _values(self):
-        sample, rng, chunk = self._dist.sample, self._rng, self._chunk
-        while True:
-            yield from sample(rng, chunk).tolist()
+    def _sample(self, _: None) -> list[float]:
+        return self._dist.sample(self._rng, self._chunk).tolist()

@@ -480,17 +480,59 @@ class Engine:
     def _fair_share_pick(self, b: BackendState) -> Job | None:
         """R5–R7: the group with the smallest used/allocated, then its project, then FIFO.
 
-        Cost grows with the number of instances that have queued jobs here, not with the
-        number of queued jobs. This runs once per job, so it is one pass with no helper calls:
-        in each group it finds both the project to run (smallest usage ratio, then oldest head)
-        and the group's oldest head, which breaks ties between groups (R7).
+        Runs once per job, so the usual case is written for speed: one pass over the groups
+        with queued jobs here finds the group with the smallest usage ratio, and when that
+        group is alone at the minimum only its projects are looked at. A tie between groups,
+        or a group whose every project is over its allocation (R10), goes to the full scan
+        (:meth:`_fair_share_scan`), which gives the same answer in every case.
         """
-        if not b.groups:
+        groups = b.groups
+        if not groups:
             return None
         ledger = self.ledger
         charges = ledger._charges
-        if charges and charges[0][0] + ledger.window <= self.env._now:  # as in Ledger.expire
-            ledger.expire(self.env._now)
+        now = self.env._now
+        if charges and charges[0][0] + ledger.window <= now:  # as in Ledger.expire
+            ledger.expire(now)
+        gused, group_alloc = ledger.group_used, self.group_alloc
+        best_g = -1
+        best_gkey = 0.0
+        tie = False
+        for g in groups:
+            gkey = gused[g] / group_alloc[g]
+            if best_g < 0 or gkey < best_gkey:
+                best_g, best_gkey, tie = g, gkey, False
+            elif gkey == best_gkey:
+                tie = True
+        if tie:
+            return self._fair_share_scan(b)
+        used, allocation, inst_alloc = ledger.used, self.tree.allocation, self.inst_alloc
+        queues = b.queues
+        pick = None
+        pick_key = 0.0
+        for i in groups[best_g]:
+            limit = allocation[i]
+            if limit is not None and used[i] >= limit:
+                continue  # R10: over its allocation
+            q = queues[i]
+            head = q[0]
+            while head.state != QUEUED:  # lazy deletion: drop entries that left the queue
+                q.popleft()
+                head = q[0]
+            key = used[i] / inst_alloc[i]
+            if pick is None or key < pick_key or (key == pick_key and head.seq < pick.seq):
+                pick, pick_key = head, key
+        return pick if pick is not None else self._fair_share_scan(b)
+
+    def _fair_share_scan(self, b: BackendState) -> Job | None:
+        """R5–R7 over every group: the smallest group usage ratio, ties broken by the group's
+        oldest queued job (R7); in the group, the smallest project ratio, then the oldest job.
+
+        Cost grows with the number of instances that have queued jobs here, not with the
+        number of queued jobs: in each group one pass finds both the project to run and the
+        group's oldest head. The ledger is already expired to now (by the caller).
+        """
+        ledger = self.ledger
         used, gused = ledger.used, ledger.group_used
         allocation, group_alloc = self.tree.allocation, self.group_alloc
         inst_alloc = self.inst_alloc
