@@ -136,12 +136,10 @@ class WorkloadRun:
         ):
             engine.at(t, self._done_submitting)
             return
-        # engine.at(nxt, self._arrive, args=(nxt,)), the same arithmetic for the same times
+        # engine.at(nxt, self._arrive, args=(nxt,)), at exactly nxt (now + (nxt - now) can be
+        # an ulp off): nxt >= t and the clock is at t, as every arrival is scheduled this way.
         env = engine.env
-        now = env._now
-        delay = nxt - now
-        heappush(env._queue, (now + (delay if delay > 0.0 else 0.0), WORLD, next(env._eid),
-                              self._arrive, (nxt,)))  # fmt: skip
+        heappush(env._queue, (nxt, WORLD, next(env._eid), self._arrive, (nxt,)))
 
     def _submit(self) -> None:
         engine = self.engine
