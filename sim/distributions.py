@@ -159,3 +159,8 @@ class Draws:
 
     def _sample(self, _: None) -> list[float]:
         return self._dist.sample(self._rng, self._chunk).tolist()
+
+    def chunk(self) -> np.ndarray:
+        """The next whole chunk as an array, for a consumer that takes values in bulk (stream
+        arrivals); a stream of draws is read either this way or with ``next``, never both."""
+        return self._dist.sample(self._rng, self._chunk)

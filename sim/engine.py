@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from .arrivals import Arrivals
 from .fairshare import Ledger, ShareTree
 from .gcpause import gc_paused
 from .scenario import Scenario
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .workloads import WorkloadRun
 
 WORLD, TIMER, DISPATCH = 1, 2, 3
+INF = float("inf")
 HORIZON = 1000 * 86400.0  # no scenario is meant to run this long (see Engine.run)
 QUEUED, RUNNING, FINAL = 0, 1, 2
 
@@ -120,6 +122,7 @@ class Engine:
         self.over = False  # the run is over once the end marker is reached (see _end)
         self.sessions: list[Session] = []
         self.workloads: dict[str, WorkloadRun] = {}
+        self.arrivals = Arrivals()  # every stream's arrivals, merged (R32)
 
     # --- scheduling primitives -------------------------------------------------------------
 
@@ -136,15 +139,37 @@ class Engine:
         self.later(max(0.0, time - self.env.now), fn, priority, args)
 
     def _loop(self) -> None:
-        """Step the heap until the end marker: pop, set the clock, call, flush dispatches."""
+        """Step the heap and the stream arrivals until the end marker, flushing dispatches.
+
+        The next stream arrival (see :mod:`sim.arrivals`) runs when it comes before the heap's
+        next event, or at the same instant before a state timer or a dispatch; at the same
+        instant as another world event it runs after it. A sentinel that never comes
+        (``INF``) keeps the heap from running empty while arrivals are left.
+        """
         env, dirty = self.env, self._dirty
         queue = env._queue
+        heappush(queue, (INF, WORLD, -1, None, ()))
         dispatch = self.dispatch
+        window = self.arrivals.window
+        times, calls = window()
+        k, n = 0, len(times)
+        at = times[0] if n else INF
         while True:
-            env._now, _, _, fn, args = heappop(queue)
-            if fn is None:
-                return
-            fn(*args)
+            top = queue[0]
+            if at < top[0] or (at == top[0] and top[1] != WORLD):
+                env._now = at
+                calls[k]()
+                k += 1
+                if k == n:
+                    times, calls = window()
+                    k, n = 0, len(times)
+                at = times[k] if n else INF
+            else:
+                heappop(queue)
+                env._now, _, _, fn, args = top
+                if fn is None:
+                    return
+                fn(*args)
             # Flush the dispatches this event asked for (written out: twice per job). If
             # nothing else is due at this instant, dispatching now is the same as dispatching
             # last, so do it without a heap round trip; otherwise queue the dispatch behind
@@ -153,10 +178,11 @@ class Engine:
                 b = dirty.pop()
                 if not b.dispatch_pending:
                     continue
-                if not queue or queue[0][0] > env._now:
+                now = env._now
+                if queue[0][0] > now and at > now:
                     dispatch(b)
                 else:
-                    heappush(queue, (env._now + 0.0, DISPATCH, next(env._eid), dispatch, (b,)))
+                    heappush(queue, (now + 0.0, DISPATCH, next(env._eid), dispatch, (b,)))
 
     def _end(self) -> None:
         """The run is over: queue the end marker behind what is already due at this instant.
@@ -227,16 +253,14 @@ class Engine:
 
     # --- jobs -------------------------------------------------------------------------------
 
-    def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None,
-               mode: str) -> Job:  # fmt: skip
+    def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None) -> Job:
         # Runs once per job: hold(), _enqueue() and request_dispatch() are written out inline.
         b = wl.backend
         now = self.env._now  # the property costs a call
         self.seq = seq = self.seq + 1
-        name = wl.name
-        job = Job(f"{name}.{k}", seq, wl, session, quantum)
+        job = Job(f"{wl.name}.{k}", seq, wl, session, quantum)
         self.log.extend((now, b.name, "submit", job.id, session.id if session else None, wl.user,
-                         f"workload={name};mode={mode};quantum={job.quantum_repr}"))  # fmt: skip
+                         wl.submit_detail + job.quantum_repr))  # fmt: skip
         self.alive += 1  # hold()
         if session is None:
             # _enqueue(b, job) for the common case (no session)

@@ -9,11 +9,9 @@ iterative loop stops at its first job that does not end DONE, as an optimizer do
 from __future__ import annotations
 
 import math
-from heapq import heappush
 from typing import TYPE_CHECKING
 
 from .distributions import Distribution, Draws, stream_rng
-from .engine import WORLD
 from .scenario import Workload
 from .sessions import Session
 
@@ -57,6 +55,8 @@ class WorkloadRun:
             gaps = Distribution(kind="exponential", params=(1.0 / spec.rate,))
             self.arrivals = Draws(gaps, stream_rng(seed, spec.name, "arrivals"))
         self.iterative = spec.pattern == "iterative"
+        # The text of each submit event up to its quantum (written once, not per job).
+        self.submit_detail = f"workload={spec.name};mode={self.mode};quantum="
         self.jobs: list[Job] = []
         self.outstanding = 0  # submitted jobs not yet final
         self.submitting = True
@@ -93,7 +93,10 @@ class WorkloadRun:
             opened = spec.open_at if spec.open_at is not None else spec.start
             engine.at(opened, lambda: engine.open_session(self.session))
         if spec.pattern == "stream":
-            self._next_arrival(spec.start)
+            # R32: Poisson arrivals, drawn ahead and merged with the other streams'.
+            if not engine.arrivals.add(self.arrivals, spec.rate, spec.start, spec.stop,
+                                       spec.jobs, self._submit, self._arrive_last):  # fmt: skip
+                engine.at(spec.start, self._done_submitting)
         else:
             engine.at(spec.start, self._first)
 
@@ -109,47 +112,27 @@ class WorkloadRun:
                 self._submit()
             self._done_submitting()
 
-    def _next_arrival(self, now: float) -> None:
-        spec = self.spec
-        t = now + self.arrivals.next()  # R32: Poisson arrivals
-        if (spec.stop is not None and t >= spec.stop) or (
-            spec.jobs is not None and len(self.jobs) >= spec.jobs
-        ):
-            self.engine.at(now, self._done_submitting)
-            return
-
-        self.engine.at(t, self._arrive, args=(t,))
-
-    def _arrive(self, t: float) -> None:
-        # Runs once per stream job: _next_arrival(t) is written out inline (it schedules
-        # through the heap directly rather than through engine.at and a closure).
-        engine = self.engine
-        if engine.stopped:
-            self._done_submitting()
-            return
+    def _arrive_last(self) -> None:
+        """A stream's last arrival: the next would be at or after its stop, or over its jobs."""
         self._submit()
-        jobs = self.jobs
-        spec = self.spec
-        nxt = t + self.arrivals.next()  # R32: Poisson arrivals
-        if (spec.stop is not None and nxt >= spec.stop) or (
-            spec.jobs is not None and len(jobs) >= spec.jobs
-        ):
-            engine.at(t, self._done_submitting)
-            return
-        # engine.at(nxt, self._arrive, args=(nxt,)), at exactly nxt (now + (nxt - now) can be
-        # an ulp off): nxt >= t and the clock is at t, as every arrival is scheduled this way.
-        env = engine.env
-        heappush(env._queue, (nxt, WORLD, next(env._eid), self._arrive, (nxt,)))
+        if self.submitting:
+            self.engine.at(self.engine.env.now, self._done_submitting)
 
     def _submit(self) -> None:
+        """Submit the next job. A stream's every arrival but its last calls this directly."""
         engine = self.engine
+        if engine.stopped:
+            # until (R1): nothing new arrives. Only a stream arrival gets here (the other
+            # patterns check first): the stream gives up, and its later arrivals do nothing.
+            self._done_submitting()
+            return
         k = len(self.jobs) + 1
         quantum = self.quantum.next()
         self.outstanding += 1
         if self.reject_reason:
             job = engine.reject(self, k, quantum, "session", self.reject_reason)
         else:
-            job = engine.submit(self, k, quantum, self.session, self.mode)
+            job = engine.submit(self, k, quantum, self.session)
         self.jobs.append(job)
 
     def _done_submitting(self) -> None:
