@@ -123,6 +123,7 @@ class Engine:
         self.sessions: list[Session] = []
         self.workloads: dict[str, WorkloadRun] = {}
         self.arrivals = Arrivals()  # every stream's arrivals, merged (R32)
+        self._on_finish = self._finish  # bound once: scheduled once per job
 
     # --- scheduling primitives -------------------------------------------------------------
 
@@ -378,7 +379,7 @@ class Engine:
         now = env._now
         if s is None:
             self.log.extend((now, b.name, "start", job.id, None, job.user, why))
-            heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._finish,
+            heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._on_finish,
                                   (b, job)))  # fmt: skip
             return
         s.queued -= 1  # the rest of _dequeue(job)
@@ -390,7 +391,8 @@ class Engine:
         if res is not None and res.instance == s.instance and s not in res.sessions:
             res.sessions.append(s)
         self.log.extend((now, b.name, "start", job.id, s.id, job.user, why))
-        heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._finish, (b, job)))
+        heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._on_finish,
+                              (b, job)))  # fmt: skip
 
     def _finish(self, b: BackendState, job: Job) -> None:
         now = self.env._now
@@ -408,10 +410,11 @@ class Engine:
                 ledger.used[i] += used
                 ledger.group_used[self.tree.instance_group[i]] += used
                 ledger._charges.append((now, i, used))
-            log = self.log.extend
-            log((now, b.name, "charge", job.id, None, job.user, job.quantum_repr))
             job.state = FINAL
-            log((now, b.name, "done", job.id, None, job.user, ""))
+            # The charge and the done event, logged in one go.
+            bn, jid, user = b.name, job.id, job.user
+            self.log.extend((now, bn, "charge", jid, None, user, job.quantum_repr,
+                             now, bn, "done", jid, None, user, ""))  # fmt: skip
             wl = job.workload
             if wl.submitting and not wl.iterative:
                 wl.outstanding -= 1  # all that on_final(job, True) does here

@@ -49,6 +49,24 @@ def _detail_values(details: list[str]) -> dict[str, list[str]]:
     return {k: [v[len(k) + 1 :] for v in col] for k, col in zip(keys, parts, strict=True)}
 
 
+def _submit_details(details: list[str]) -> dict[str, list[str]]:
+    """``_detail_values`` for submit events (``workload=W;mode=M;quantum=Q``), one per job.
+
+    The part before the quantum is the same for every job of a workload, so it is split once
+    per workload; per job only the quantum is cut off (from the right, as the quantum is the
+    last value and has no ';').
+    """
+    if not details:
+        return {}
+    heads, _, quanta = zip(*[d.rpartition(";quantum=") for d in details], strict=True)
+    if "" in heads:  # not the usual shape: the general parser
+        return _detail_values(details)
+    split = {h: _detail_values([h]) for h in set(heads)}
+    out = {k: [split[h][k][0] for h in heads] for k in split[heads[0]]}
+    out["quantum"] = list(quanta)
+    return out
+
+
 def _details(series: pd.Series) -> pd.DataFrame:
     """Split ``key=value;key=value`` details into columns (keys are the same on every row)."""
     values = _detail_values(series.tolist())
@@ -84,23 +102,27 @@ class Result:
             return self._jobs()
 
     def _jobs(self) -> pd.DataFrame:
-        # Column-wise with numpy and one hash lookup per event (``Index.get_indexer``): each job
-        # has one submit, at most one start and at most one final event.
+        # Column-wise with numpy: each job has one submit, at most one start and at most one
+        # final event, found through one factorize of the job id column.
         ev = self.events
         kind = ev["event"].to_numpy(dtype=object)
         job_id = ev["job_id"].to_numpy(dtype=object)
         time = ev["time"].to_numpy(dtype=float)
         sub = kind == "submit"
         ids = job_id[sub]
-        info = _detail_values(ev["detail"].to_numpy(dtype=object)[sub].tolist())
+        info = _submit_details(ev["detail"].to_numpy(dtype=object)[sub].tolist())
         users = ev["user"].to_numpy(dtype=object)[sub]
-        index = pd.Index(ids, dtype=object)
+        # The row of each event's job: one hashing pass over the whole id column (factorize)
+        # instead of a lookup per start and per final event.
+        code, _ = pd.factorize(job_id)  # -1 for events without a job
         n = len(ids)
+        row = np.full(code.max() + 1 if len(code) else 0, -1, dtype=np.intp)
+        row[code[sub]] = np.arange(n)
         started = np.full(n, np.nan)
         start = kind == "start"
-        started[index.get_indexer(job_id[start])] = time[start]
-        final = np.isin(kind, list(_STATUS))
-        at = index.get_indexer(job_id[final])
+        started[row[code[start]]] = time[start]
+        final = (kind == "done") | (kind == "error") | (kind == "cancelled")
+        at = row[code[final]]
         final_time = np.full(n, np.nan)
         final_time[at] = time[final]
         status = np.full(n, "QUEUED", dtype=object)  # no final event: still queued
