@@ -36,6 +36,7 @@ WORLD, TIMER, DISPATCH = 1, 2, 3
 INF = float("inf")
 HORIZON = 1000 * 86400.0  # no scenario is meant to run this long (see Engine.run)
 QUEUED, RUNNING, FINAL = 0, 1, 2
+_new = object.__new__
 
 
 class Job:
@@ -255,17 +256,30 @@ class Engine:
     # --- jobs -------------------------------------------------------------------------------
 
     def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None) -> Job:
-        # Runs once per job: hold(), _enqueue() and request_dispatch() are written out inline.
+        # Runs once per job: Job(), hold(), _enqueue() and request_dispatch() are written out
+        # inline. Calling the Job class costs about twice as much as setting its slots here
+        # (type.__call__ is not inlined the way a Python call is); tests check both agree.
         b = wl.backend
         now = self.env._now  # the property costs a call
-        self.seq = seq = self.seq + 1
-        job = Job(f"{wl.name}.{k}", seq, wl, session, quantum)
-        self.log.extend((now, b.name, "submit", job.id, session.id if session else None, wl.user,
-                         wl.submit_detail + job.quantum_repr))  # fmt: skip
+        self.seq = self.seq + 1
+        job = _new(Job)
+        job.id = jid = f"{wl.name}.{k}"
+        job.seq = self.seq
+        job.workload = wl
+        job.user = user = wl.user
+        job.instance = i = wl.instance
+        job.backend = b
+        job.session = session
+        job.quantum = quantum
+        limit = wl.limit
+        job.run_time = quantum if quantum <= limit else limit  # R3
+        job.state = QUEUED
+        job.quantum_repr = qr = repr(quantum)
+        self.log.extend((now, b.name, "submit", jid, session.id if session else None, user,
+                         wl.submit_detail + qr))  # fmt: skip
         self.alive += 1  # hold()
         if session is None:
             # _enqueue(b, job) for the common case (no session)
-            i = job.instance
             b.queues[i].append(job)
             counts = b.counts
             if counts[i] == 0:
