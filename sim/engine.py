@@ -115,6 +115,7 @@ class Engine:
         self.backends = {b.name: BackendState(b.name, n) for b in scenario.backends}
         self.group_alloc = [s * self.ledger.window for s in self.tree.group_share]
         self.inst_alloc = [s * self.ledger.window for s in self.tree.instance_share]
+        self.group_of = self.tree.instance_group  # instance → its group (R6)
         self.seq = 0
         self._dirty: list[BackendState] = []  # backends that asked for a dispatch
         self.alive = 0  # workloads still submitting + live jobs + active sessions + calibrations
@@ -282,14 +283,15 @@ class Engine:
             # _enqueue(b, job) for the common case (no session)
             b.queues[i].append(job)
             counts = b.counts
-            if counts[i] == 0:
-                g = self.tree.instance_group[i]
+            c = counts[i]
+            if c == 0:
+                g = self.group_of[i]
                 members = b.groups.get(g)
                 if members is None:
                     b.groups[g] = {i}
                 else:
                     members.add(i)
-            counts[i] += 1
+            counts[i] = c + 1
             if not b.dispatch_pending and not b.busy:  # request_dispatch(b)
                 b.dispatch_pending = True
                 self._dirty.append(b)
@@ -378,9 +380,10 @@ class Engine:
         if q[0] is job:  # the usual case: leave no entry for the next pick to skip lazily
             q.popleft()
         counts = b.counts
-        counts[i] -= 1
-        if counts[i] == 0:
-            g = self.tree.instance_group[i]
+        c = counts[i] - 1
+        counts[i] = c
+        if c == 0:
+            g = self.group_of[i]
             members = b.groups[g]
             members.discard(i)
             if not members:
@@ -422,7 +425,7 @@ class Engine:
             if used > 0:
                 ledger = self.ledger
                 ledger.used[i] += used
-                ledger.group_used[self.tree.instance_group[i]] += used
+                ledger.group_used[self.group_of[i]] += used
                 ledger._charges.append((now, i, used))
             job.state = FINAL
             # The charge and the done event, logged in one go.
