@@ -78,7 +78,7 @@ class Reservation:
 
 class BackendState:
     __slots__ = (
-        "name", "queues", "counts", "groups", "busy", "holder", "batches", "calibrations",
+        "name", "queues", "counts", "waiting", "busy", "holder", "batches", "calibrations",
         "reservation", "windows", "dispatch_pending", "wake_at",
     )  # fmt: skip
 
@@ -86,7 +86,7 @@ class BackendState:
         self.name = name
         self.queues: list[deque[Job]] = [deque() for _ in range(n_instances)]
         self.counts = [0] * n_instances  # live queued jobs per instance
-        self.groups: dict[int, set[int]] = {}  # group → instances with queued jobs here
+        self.waiting: set[int] = set()  # instances with queued jobs here
         self.busy = False
         self.holder: Session | None = None  # the active session holding the backend (R13)
         self.batches: list[Session] = []  # active batches, oldest activation first (R24)
@@ -285,12 +285,7 @@ class Engine:
             counts = b.counts
             c = counts[i]
             if c == 0:
-                g = self.group_of[i]
-                members = b.groups.get(g)
-                if members is None:
-                    b.groups[g] = {i}
-                else:
-                    members.add(i)
+                b.waiting.add(i)
             counts[i] = c + 1
             if not b.dispatch_pending and not b.busy:  # request_dispatch(b)
                 b.dispatch_pending = True
@@ -327,12 +322,7 @@ class Engine:
         i = job.instance
         b.queues[i].append(job)
         if b.counts[i] == 0:
-            g = self.tree.instance_group[i]
-            members = b.groups.get(g)
-            if members is None:
-                b.groups[g] = {i}  # no empty set built per job just to be thrown away
-            else:
-                members.add(i)
+            b.waiting.add(i)
         b.counts[i] += 1
 
     def _dequeue(self, job: Job) -> None:
@@ -340,11 +330,7 @@ class Engine:
         b, i = job.backend, job.instance
         b.counts[i] -= 1
         if b.counts[i] == 0:
-            g = self.tree.instance_group[i]
-            members = b.groups[g]
-            members.discard(i)
-            if not members:
-                del b.groups[g]
+            b.waiting.discard(i)
         s = job.session
         if s is not None:
             s.queued -= 1
@@ -383,11 +369,7 @@ class Engine:
         c = counts[i] - 1
         counts[i] = c
         if c == 0:
-            g = self.group_of[i]
-            members = b.groups[g]
-            members.discard(i)
-            if not members:
-                del b.groups[g]
+            b.waiting.discard(i)
         job.state = RUNNING
         b.busy = True
         self.running += 1
@@ -524,49 +506,47 @@ class Engine:
     def _fair_share_pick(self, b: BackendState) -> Job | None:
         """R5–R7: the group with the smallest used/allocated, then its project, then FIFO.
 
-        Runs once per job, so the usual case is written for speed: one pass over the groups
-        with queued jobs here finds the group with the smallest usage ratio, and when that
-        group is alone at the minimum only its projects are looked at. A tie between groups,
-        or a group whose every project is over its allocation (R10), goes to the full scan
-        (:meth:`_fair_share_scan`), which gives the same answer in every case.
+        Runs once per job, so the usual case is one pass over the instances with queued jobs
+        here, keeping the smallest (group ratio, project ratio, submission order). That is the
+        rule's answer whenever one group alone has the smallest ratio; a tie between two
+        groups (R7 breaks it by the groups' oldest jobs) or a project over its allocation (R10)
+        sends the pick to the full scan (:meth:`_fair_share_scan`).
         """
-        groups = b.groups
-        if not groups:
+        waiting = b.waiting
+        if not waiting:
             return None
         ledger = self.ledger
         charges = ledger._charges
         now = self.env._now
         if charges and charges[0][0] + ledger.window <= now:  # as in Ledger.expire
             ledger.expire(now)
-        gused, group_alloc = ledger.group_used, self.group_alloc
+        used, gused = ledger.used, ledger.group_used
+        group_of, group_alloc, inst_alloc = self.group_of, self.group_alloc, self.inst_alloc
+        allocation, queues = self.tree.allocation, b.queues
+        best = None
         best_g = -1
-        best_gkey = 0.0
-        tie = False
-        for g in groups:
+        best_gkey = best_key = 0.0
+        for i in waiting:
+            g = group_of[i]
             gkey = gused[g] / group_alloc[g]
-            if best_g < 0 or gkey < best_gkey:
-                best_g, best_gkey, tie = g, gkey, False
-            elif gkey == best_gkey:
-                tie = True
-        if tie:
-            return self._fair_share_scan(b)
-        used, allocation, inst_alloc = ledger.used, self.tree.allocation, self.inst_alloc
-        queues = b.queues
-        pick = None
-        pick_key = 0.0
-        for i in groups[best_g]:
+            if best is not None:
+                if gkey > best_gkey:
+                    continue
+                if gkey == best_gkey and g != best_g:
+                    return self._fair_share_scan(b)  # two groups at the same ratio (R7)
             limit = allocation[i]
             if limit is not None and used[i] >= limit:
-                continue  # R10: over its allocation
+                return self._fair_share_scan(b)  # R10: over its allocation
             q = queues[i]
             head = q[0]
             while head.state != QUEUED:  # lazy deletion: drop entries that left the queue
                 q.popleft()
                 head = q[0]
             key = used[i] / inst_alloc[i]
-            if pick is None or key < pick_key or (key == pick_key and head.seq < pick.seq):
-                pick, pick_key = head, key
-        return pick if pick is not None else self._fair_share_scan(b)
+            if (best is None or gkey < best_gkey or key < best_key
+                    or (key == best_key and head.seq < best.seq)):  # fmt: skip
+                best, best_g, best_gkey, best_key = head, g, gkey, key
+        return best
 
     def _fair_share_scan(self, b: BackendState) -> Job | None:
         """R5–R7 over every group: the smallest group usage ratio, ties broken by the group's
@@ -584,7 +564,10 @@ class Engine:
         best_job = None
         best_gkey = best_oldest = 0.0
         blocked_any = False
-        for g, members in b.groups.items():
+        groups: dict[int, list[int]] = {}
+        for i in b.waiting:
+            groups.setdefault(self.group_of[i], []).append(i)
+        for g, members in groups.items():
             gkey = gused[g] / group_alloc[g]
             if best_job is not None and gkey > best_gkey:
                 continue
