@@ -560,7 +560,6 @@ class Engine:
         used, gused = ledger.used, ledger.group_used
         allocation, group_alloc = self.tree.allocation, self.group_alloc
         inst_alloc = self.inst_alloc
-        queues = b.queues
         best_job = None
         best_gkey = best_oldest = 0.0
         blocked_any = False
@@ -578,11 +577,7 @@ class Engine:
                 if limit is not None and used[i] >= limit:
                     blocked_any = True  # R10: over its allocation
                     continue
-                q = queues[i]
-                head = q[0]
-                while head.state != QUEUED:  # lazy deletion: drop entries that left the queue
-                    q.popleft()
-                    head = q[0]
+                head = self._head(b, i)
                 key = used[i] / inst_alloc[i]
                 seq = head.seq
                 if pick is None:
