@@ -84,6 +84,29 @@ def _object_column(values) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
+# The only events that change how idle time is labelled (see Result._idle_labels).
+_IDLE_EVENTS = ["session_activate", "session_deactivate", "session_end", "reservation_start",
+                "reservation_end"]  # fmt: skip
+
+
+def _appender(columns: dict[str, list]):
+    """A function appending one timeline row (in TIMELINE_COLUMNS order) to ``columns``."""
+    backend, start, end, kind, job_id, session_id, user = (
+        columns[c].append for c in TIMELINE_COLUMNS
+    )
+
+    def add(b, a, z, k, jid, sid, u) -> None:
+        backend(b)
+        start(a)
+        end(z)
+        kind(k)
+        job_id(jid)
+        session_id(sid)
+        user(u)
+
+    return add
+
+
 class Result:
     """One simulation run: the event log and the tables derived from it."""
 
@@ -208,6 +231,7 @@ class Result:
         jobs = self.jobs
         ran = jobs[jobs["started"].notna()]
         columns: dict[str, list] = {c: [] for c in TIMELINE_COLUMNS}
+        add = _appender(columns)
         session_mode = dict(
             zip(
                 self.sessions_opened["session_id"],
@@ -215,11 +239,19 @@ class Result:
                 strict=False,
             )
         )
+        # Rows of each backend found once (not one comparison of the whole log per backend),
+        # and values read from object arrays: iterating pandas' string columns is slow.
+        ev_rows = ev.groupby("backend", sort=False).indices
+        ran_rows = ran.groupby("backend", sort=False).indices
+        nothing = np.empty(0, dtype=np.intp)
+        idle_events = ev["event"].isin(_IDLE_EVENTS).to_numpy()
         for backend in [b.name for b in self.scenario.backends]:
-            on = ev[ev["backend"] == backend]
+            rows = ev_rows.get(backend, nothing)
+            on = ev.iloc[rows]
             busy = []
-            r = ran[ran["backend"] == backend]
-            for jid, sid, user, a, z in zip(r["job_id"], r["session_id"], r["user"],
+            r = ran.iloc[ran_rows.get(backend, nothing)]
+            for jid, sid, user, a, z in zip(*(r[c].to_numpy(dtype=object) for c in
+                                              ("job_id", "session_id", "user")),
                                             r["started"], r["finished"], strict=True):  # fmt: skip
                 busy.append((a, z, "job", jid, sid, user))
             cs = on.loc[on["event"] == "calibration_start", "time"].to_numpy()
@@ -229,17 +261,15 @@ class Result:
                     (a, ce[i] if i < len(ce) else end_time, "calibration", None, None, None)
                 )
             busy.sort(key=lambda seg: (seg[0], seg[1]))
-            labels = self._idle_labels(on, session_mode, end_time)
+            labels = self._idle_labels(ev.iloc[rows[idle_events[rows]]], session_mode, end_time)
             starts = [lab[0] for lab in labels]
             cursor = 0.0
             for seg in busy:
-                self._fill_idle(columns, backend, cursor, seg[0], labels, starts)
+                self._fill_idle(add, backend, cursor, seg[0], labels, starts)
                 a, z, kind, jid, sid, user = seg
-                for col, value in zip(TIMELINE_COLUMNS, (backend, a, z, kind, jid, sid, user),
-                                      strict=True):  # fmt: skip
-                    columns[col].append(value)
+                add(backend, a, z, kind, jid, sid, user)
                 cursor = max(cursor, z)
-            self._fill_idle(columns, backend, cursor, end_time, labels, starts)
+            self._fill_idle(add, backend, cursor, end_time, labels, starts)
         df = pd.DataFrame(columns)
         df["start"] = df["start"].astype(float)
         df["end"] = df["end"].astype(float)
@@ -295,7 +325,7 @@ class Result:
         return labels
 
     @staticmethod
-    def _fill_idle(columns: dict, backend: str, a: float, z: float, labels: list,
+    def _fill_idle(add, backend: str, a: float, z: float, labels: list,
                    starts: list) -> None:  # fmt: skip
         if z <= a:
             return
@@ -304,9 +334,7 @@ class Result:
             la, lz, kind, sid, user = labels[i]
             lo, hi = max(a, la), min(z, lz)
             if hi > lo:
-                for col, value in zip(TIMELINE_COLUMNS, (backend, lo, hi, kind, None, sid, user),
-                                      strict=True):  # fmt: skip
-                    columns[col].append(value)
+                add(backend, lo, hi, kind, None, sid, user)
             i += 1
 
     # --- summaries and files ----------------------------------------------------------------
