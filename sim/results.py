@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .csvfile import to_csv
 from .gcpause import gc_paused
 from .scenario import Scenario
 
@@ -372,6 +373,6 @@ class Result:
         paths = []
         for name in ("jobs", "sessions", "timeline", "events"):
             path = out / f"{name}.csv"
-            getattr(self, name).to_csv(path, index=False, float_format="%.17g")
+            to_csv(getattr(self, name), path)
             paths.append(path)
         return paths

@@ -8,6 +8,7 @@ import streamlit as st
 
 import sim
 from figures.colors import colors_for
+from sim.csvfile import to_csv
 
 COLOR_BY = {"user": "user", "session": "session", "mode": "mode"}
 
@@ -48,7 +49,7 @@ def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> N
     """A CSV download built only when clicked (writing 400k events takes seconds)."""
     st.download_button(
         label,
-        lambda: frame.to_csv(index=False, float_format="%.17g").encode("utf-8"),
+        lambda: to_csv(frame).encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
         key=key,
