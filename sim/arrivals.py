@@ -86,7 +86,8 @@ class Arrivals:
             if not live:
                 return [], []
             lo = max(self.horizon, min(float(s.pending[0]) for s in live))
-            hi = lo + WINDOW_ARRIVALS / sum(s.rate for s in live)
+            # At least one ulp past lo, so that the earliest pending time is always taken.
+            hi = max(lo + WINDOW_ARRIVALS / sum(s.rate for s in live), math.nextafter(lo, math.inf))
             self.horizon = hi
             times, calls = [], []
             for s in live:
