@@ -158,7 +158,7 @@ class Draws:
         self.next = itertools.chain.from_iterable(chunks).__next__
 
     def _sample(self, _: None) -> list[float]:
-        return self._dist.sample(self._rng, self._chunk).tolist()
+        return self.chunk().tolist()
 
     def chunk(self) -> np.ndarray:
         """The next whole chunk as an array, for a consumer that takes values in bulk (stream

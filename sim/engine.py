@@ -307,13 +307,13 @@ class Engine:
         self.request_dispatch(b)
         return job
 
-    def reject(self, wl: WorkloadRun, k: int, quantum: float, mode: str, reason: str) -> Job:
+    def reject(self, wl: WorkloadRun, k: int, quantum: float, reason: str) -> Job:
         """A submission refused outright (R21: Open-plan sessions under ibm-current)."""
         b = wl.backend
         self.seq += 1
         job = Job(f"{wl.name}.{k}", self.seq, wl, None, quantum)
         self.log.add(self.env.now, b.name, "submit", job.id, None, wl.user,
-                     f"workload={wl.name};mode={mode};quantum={job.quantum_repr}")  # fmt: skip
+                     wl.submit_detail + job.quantum_repr)  # fmt: skip
         self.hold()
         self._finalize(job, "error", reason)
         return job
@@ -537,7 +537,7 @@ class Engine:
             limit = allocation[i]
             if limit is not None and used[i] >= limit:
                 return self._fair_share_scan(b)  # R10: over its allocation
-            q = queues[i]
+            q = queues[i]  # _head(b, i) written out (once per job)
             head = q[0]
             while head.state != QUEUED:  # lazy deletion: drop entries that left the queue
                 q.popleft()

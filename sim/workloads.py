@@ -116,7 +116,7 @@ class WorkloadRun:
         """A stream's last arrival: the next would be at or after its stop, or over its jobs."""
         self._submit()
         if self.submitting:
-            self.engine.at(self.engine.env.now, self._done_submitting)
+            self.engine.later(0.0, self._done_submitting)
 
     def _submit(self) -> None:
         """Submit the next job. A stream's every arrival but its last calls this directly."""
@@ -130,7 +130,7 @@ class WorkloadRun:
         quantum = self.quantum.next()
         self.outstanding += 1
         if self.reject_reason:
-            job = engine.reject(self, k, quantum, "session", self.reject_reason)
+            job = engine.reject(self, k, quantum, self.reject_reason)
         else:
             job = engine.submit(self, k, quantum, self.session)
         self.jobs.append(job)
