@@ -17,7 +17,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .results import Result
+from .results import Result, final_events
 
 FAILED = ("ERROR", "CANCELLED")
 ALL = "all"  # the workload label of the whole-run row
@@ -33,8 +33,7 @@ def final_times(result: Result) -> pd.Series:
     NaN for jobs still queued at the end of the run.
     """
     ev = result.events
-    kind = ev["event"].to_numpy(dtype=object)
-    final = (kind == "done") | (kind == "error") | (kind == "cancelled")
+    final = final_events(ev["event"].to_numpy(dtype=object))
     # The log is in time order, so a later final event of the same job (none is expected)
     # would also be the latest: the dict keeps the maximum, as a groupby max would.
     by_job = dict(
@@ -170,7 +169,7 @@ def run_metrics(result: Result, warmup: float = 0.0) -> list[dict[str, float | s
                 w.name, mine, ends, usage, warmup, with_makespan=w.pattern in ("iterative", "batch")
             )  # fmt: skip
         )
-    total = _row(ALL, jobs, ends, float(charges["detail"].astype(float).sum()), warmup, False)
+    total = _row(ALL, jobs, ends, float(amounts.sum()), warmup, False)
     total["utilization"] = utilization(result)
     rows.append(total)
     return rows

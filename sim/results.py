@@ -30,6 +30,15 @@ TIMELINE_COLUMNS = ["backend", "start", "end", "kind", "job_id", "session_id", "
 _STATUS = {"done": "DONE", "error": "ERROR", "cancelled": "CANCELLED"}
 
 
+def final_events(kind: np.ndarray) -> np.ndarray:
+    """Which events of the log (by their ``event`` values) end a job: done, error, cancelled.
+    (Comparisons per value: ``np.isin`` on object arrays costs several times as much.)"""
+    final = np.zeros(len(kind), dtype=bool)
+    for event in _STATUS:
+        final |= kind == event
+    return final
+
+
 def _text(series: pd.Series) -> pd.Series:
     """Strings with "" for missing (a map onto no match yields float NaN, not a string)."""
     return series.astype(object).where(series.notna(), "")
@@ -112,8 +121,7 @@ def _backend_segments(ran: pd.DataFrame, cal_starts: np.ndarray, cal_ends: np.nd
     a, z, kind, job_id, session_id, user = (x[order] for x in (a, z, kind, job_id, session_id,
                                                                 user))  # fmt: skip
     # Idle gap k runs from the latest end so far to busy segment k's start; gap K to the end.
-    cursor = np.fmax.accumulate(np.concatenate(([0.0], z)))
-    gap_a = cursor
+    gap_a = np.fmax.accumulate(np.concatenate(([0.0], z)))
     gap_z = np.concatenate((a, [end_time]))
     # Each gap is cut by the labels it overlaps: those from the one holding its start to the
     # last one starting before its end.
@@ -125,13 +133,13 @@ def _backend_segments(ran: pd.DataFrame, cal_starts: np.ndarray, cal_ends: np.nd
     gap = np.repeat(np.arange(len(gap_a)), count)
     label = np.repeat(first, count) + (np.arange(len(gap)) - np.repeat(np.cumsum(count) - count,
                                                                        count))  # fmt: skip
-    lo = np.maximum(gap_a[gap], lab_a[label]) if len(gap) else np.empty(0)
-    hi = np.minimum(gap_z[gap], lab_z[label]) if len(gap) else np.empty(0)
+    lo = np.maximum(gap_a[gap], lab_a[label])
+    hi = np.minimum(gap_z[gap], lab_z[label])
     keep = hi > lo
     gap, label, lo, hi = gap[keep], label[keep], lo[keep], hi[keep]
-    lab_kind = np.array([lab[2] for lab in labels] or [None], dtype=object)
-    lab_session = np.array([lab[3] for lab in labels] or [None], dtype=object)
-    lab_user = np.array([lab[4] for lab in labels] or [None], dtype=object)
+    lab_kind = np.array([lab[2] for lab in labels], dtype=object)
+    lab_session = np.array([lab[3] for lab in labels], dtype=object)
+    lab_user = np.array([lab[4] for lab in labels], dtype=object)
     # Rows in order: gap k's pieces (key 2k), then segment k (key 2k + 1); the last gap 2K.
     key = np.concatenate((2 * gap, 2 * np.arange(len(a)) + 1))
     row = np.argsort(key, kind="stable")
@@ -184,7 +192,7 @@ class Result:
         started = np.full(n, np.nan)
         start = kind == "start"
         started[row[code[start]]] = time[start]
-        final = (kind == "done") | (kind == "error") | (kind == "cancelled")
+        final = final_events(kind)
         at = row[code[final]]
         final_time = np.full(n, np.nan)
         final_time[at] = time[final]
