@@ -2,8 +2,9 @@
 
 Seventeen digits read back bit for bit (see :mod:`sim.exports`). pandas' ``float_format``
 formats each float through a Python lambda and a missing-value check; formatting each float
-column first, in one list comprehension, writes the same bytes several times as fast (a
-222k-job run's four tables: from about 14 s to a few).
+column first, in one list comprehension, writes the same bytes about 1.4 times as fast (a
+222k-job run's four tables: from about 13 s to 9 s; what is left is 17-digit formatting,
+about 1 µs per float, and pandas' writer).
 """
 
 from __future__ import annotations
