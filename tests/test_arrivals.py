@@ -103,7 +103,7 @@ def test_a_stream_that_never_submits_is_refused():
     assert arr.window() == ([], [])
 
 
-def test_engine_stream_job_count_and_times_match_the_reference():
+def test_r32_engine_stream_submit_times_match_the_reference():
     """End to end: a stream's submit times in the jobs table are the reference times."""
     scenario = sim.from_dict({
         "seed": 7, "backends": [{"name": "b"}], "instances": [{"name": "i"}],
@@ -118,7 +118,7 @@ def test_engine_stream_job_count_and_times_match_the_reference():
     assert (jobs["status"] == "DONE").all()
 
 
-def test_until_stops_a_stream_without_stop_or_jobs():
+def test_r1_r32_until_stops_a_stream_without_stop_or_jobs():
     """A stream bounded only by the scenario's until: the run still ends (R1: nothing new
     arrives after until), with every arrival before until submitted."""
     scenario = sim.from_dict({
