@@ -11,176 +11,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.browser import ROOT, TIMEOUT_MS, LinkSession, Session, wait_for_draft
+
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PAGES = [
-    "Scenario",
-    "Timeline",
-    "Sessions vs fair-share",
-    "Iterative vs batch",
-    "Reservations",
-    "Capacity planning",
-    "Rules",
-    "Guided tour",
-    "Scenario library",
-]
-TIMEOUT_MS = 60_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    pytest.fail(f"streamlit did not answer at {url} within {seconds:.0f} s:\n{log.read_text()}")
-
-
-@pytest.fixture(scope="module")
-def server_data(tmp_path_factory) -> Path:
-    """The server's QSCHED_DATA_DIR: library and drafts never touch the real home dir."""
-    return tmp_path_factory.mktemp("qsched-data")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, server_data) -> Iterator[str]:
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "QSCHED_DATA_DIR": str(server_data)},
-            start_new_session=True,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            f"{CHROMIUM} is missing: install the Debian package 'chromium' "
-            "(apt-get install -y chromium; `make test` does it via .ci/ensure-chromium when "
-            "run as root). The browser tests never download a browser."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-class Session:
-    """One browser tab on the dashboard, recording console errors and page errors."""
-
-    def __init__(self, browser, url: str, title: str = "Scenario"):
-        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        self.errors: list[str] = []
-        self.missing: list[str] = []  # addresses answered 404
-        self.page.on(
-            "console",
-            lambda m: (
-                self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
-            ),
-        )
-        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        self.page.on("response", lambda r: self.missing.append(r.url) if r.status == 404 else None)
-        self.page.goto(url, timeout=TIMEOUT_MS)
-        self.page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=TIMEOUT_MS)
-        self.settle(title)
-
-    def settle(self, title: str) -> None:
-        """Wait until the page with this title has rendered and the script has finished."""
-        page = self.page
-        page.locator("h1", has_text=title).first.wait_for(timeout=TIMEOUT_MS)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-            timeout=TIMEOUT_MS,
-        )
-        page.wait_for_timeout(500)  # let charts and late messages arrive
-
-    def visit_every_page(self, expect_charts: set[str]) -> None:
-        nav = self.page.locator('[data-testid="stSidebarNav"] a')
-        titles = [nav.nth(i).inner_text().strip() for i in range(nav.count())]
-        assert titles == PAGES
-        for i, title in enumerate(titles):
-            nav.nth(i).click()
-            self.settle(title)
-            exceptions = self.page.locator('[data-testid="stException"]')
-            assert exceptions.count() == 0, f"{title}: {exceptions.first.inner_text()}"
-            if title in expect_charts:
-                self.page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
-                assert self.page.locator(".js-plotly-plot").count() >= 1, title
-        assert not self.errors, "\n".join(self.errors)
-
-    def close(self) -> None:
-        self.page.close()
 
 
 def test_every_page_on_the_default_scenario(server, browser, server_data):
@@ -220,16 +59,6 @@ def test_every_page_after_loading_a_preset_with_everything(server, browser):
         tab.close()
 
 
-def _wait_for_draft(folder: Path, text: str, seconds: float = 30) -> None:
-    """Until some tab's draft file holds ``text`` (the autosave after an edit)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if any(text in p.read_text() for p in (folder / "drafts").glob("*.json")):
-            return
-        time.sleep(0.2)
-    pytest.fail(f"no draft in {folder} holds {text!r} after {seconds:.0f} s")
-
-
 def test_an_edit_survives_a_reload(server, browser, server_data):
     from playwright.sync_api import expect
 
@@ -240,7 +69,7 @@ def test_an_edit_survives_a_reload(server, browser, server_data):
         name = page.get_by_label("Name", exact=True)
         name.fill("Reload-proof what-if")
         name.press("Enter")
-        _wait_for_draft(server_data, "Reload-proof what-if")
+        wait_for_draft(server_data, "Reload-proof what-if")
         assert "draft=" in page.url
         page.reload(timeout=TIMEOUT_MS)
         page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=TIMEOUT_MS)
@@ -252,14 +81,6 @@ def test_an_edit_survives_a_reload(server, browser, server_data):
         assert not tab.errors, "\n".join(tab.errors)
     finally:
         tab.close()
-
-
-class LinkSession(Session):
-    """A tab opened straight on a link (no visit to the default page first)."""
-
-    def __init__(self, browser, url: str, title: str):
-        super().__init__(browser, url, title)
-        self.page.set_default_timeout(TIMEOUT_MS)
 
 
 def test_a_shared_link_opens_that_scenario_on_that_page(server, browser):

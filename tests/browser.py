@@ -1,0 +1,103 @@
+"""What the real-browser tests share: the system Chromium's flags, the dashboard's page
+titles, and a tab (:class:`Session`) that records console errors, page errors and 404s.
+
+The fixtures that start a dashboard server and a browser (``server``, ``server_data``,
+``browser``) are in ``tests/conftest.py``, so every ``test_browser_*.py`` module gets its own
+server with its own data directory.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = [
+    "Scenario",
+    "Timeline",
+    "Sessions vs fair-share",
+    "Iterative vs batch",
+    "Reservations",
+    "Capacity planning",
+    "Rules",
+    "Guided tour",
+    "Scenario library",
+]
+TIMEOUT_MS = 60_000
+
+
+class Session:
+    """One browser tab on the dashboard, recording console errors and page errors."""
+
+    def __init__(self, browser, url: str, title: str = "Scenario"):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.errors: list[str] = []
+        self.missing: list[str] = []  # addresses answered 404
+        self.page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
+            ),
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on("response", lambda r: self.missing.append(r.url) if r.status == 404 else None)
+        self.page.goto(url, timeout=TIMEOUT_MS)
+        self.page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=TIMEOUT_MS)
+        self.settle(title)
+
+    def settle(self, title: str) -> None:
+        """Wait until the page with this title has rendered and the script has finished."""
+        page = self.page
+        page.locator("h1", has_text=title).first.wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+            timeout=TIMEOUT_MS,
+        )
+        page.wait_for_timeout(500)  # let charts and late messages arrive
+
+    def visit_every_page(self, expect_charts: set[str]) -> None:
+        nav = self.page.locator('[data-testid="stSidebarNav"] a')
+        titles = [nav.nth(i).inner_text().strip() for i in range(nav.count())]
+        assert titles == PAGES
+        for i, title in enumerate(titles):
+            nav.nth(i).click()
+            self.settle(title)
+            exceptions = self.page.locator('[data-testid="stException"]')
+            assert exceptions.count() == 0, f"{title}: {exceptions.first.inner_text()}"
+            if title in expect_charts:
+                self.page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
+                assert self.page.locator(".js-plotly-plot").count() >= 1, title
+        assert not self.errors, "\n".join(self.errors)
+
+    def close(self) -> None:
+        self.page.close()
+
+
+class LinkSession(Session):
+    """A tab opened straight on a link (no visit to the default page first)."""
+
+    def __init__(self, browser, url: str, title: str):
+        super().__init__(browser, url, title)
+        self.page.set_default_timeout(TIMEOUT_MS)
+
+
+def wait_for_draft(folder: Path, text: str, seconds: float = 30) -> None:
+    """Until some tab's draft file holds ``text`` (the autosave after an edit)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(text in p.read_text() for p in (folder / "drafts").glob("*.json")):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"no draft in {folder} holds {text!r} after {seconds:.0f} s")
