@@ -1,0 +1,94 @@
+"""Issue 13 item 12 (and issue 16 point 1): the dashboard is served on the loopback interface
+only unless someone decides otherwise.
+
+The server here is started the way ``make run`` starts it — ``streamlit run dashboard.py`` with
+the project's ``.streamlit/config.toml`` and no address on the command line — so the test fails
+if the configuration stops binding to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.browser import ROOT, Session
+from tests.conftest import _free_port, _wait_until_up
+
+pytestmark = pytest.mark.browser
+
+
+def _listening(pid: int, port: int) -> list[str]:
+    """Addresses the server process (or its children) listens on for ``port``."""
+    procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    found = []
+    for proc in procs:
+        for conn in proc.net_connections(kind="inet"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port:
+                found.append(conn.laddr.ip)
+    return found
+
+
+@pytest.fixture(scope="module")
+def default_server(tmp_path_factory):
+    """``make run``'s server: only the port is chosen here (so tests never collide)."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit-default") / "server.log"
+    data = tmp_path_factory.mktemp("qsched-data-default")
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+    command += ["--server.port", str(port), "--server.fileWatcherType", "none"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "QSCHED_DATA_DIR": str(data)},
+            start_new_session=True,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_up(url, proc, log)
+        yield proc, port, url, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def test_make_run_listens_on_loopback_only(default_server):
+    proc, port, _, log = default_server
+    deadline = time.monotonic() + 10
+    while not (addresses := _listening(proc.pid, port)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert addresses, f"nothing listens on port {port}"
+    # Streamlit's default (no server.address) listens on every interface: "0.0.0.0" or "::".
+    assert set(addresses) <= {"127.0.0.1", "::1"}, addresses
+    text = log.read_text()
+    assert "Network URL" not in text and "External URL" not in text, text
+
+
+def test_the_loopback_dashboard_opens_in_a_browser(default_server, browser):
+    _, _, url, _ = default_server
+    tab = Session(browser, url)
+    try:
+        assert not tab.errors, "\n".join(tab.errors)
+    finally:
+        tab.close()
+
+
+def test_make_run_does_not_override_the_address():
+    """The Makefile's ``run`` recipe leaves the address to the configuration file."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "streamlit run dashboard.py" in recipe
+    assert "server.address" not in recipe
+    assert 'address = "127.0.0.1"' in Path(ROOT / ".streamlit" / "config.toml").read_text()
