@@ -22,6 +22,7 @@ from .scenario import (
     Problem,
     Scenario,
     ScenarioError,
+    check_seed,
     check_size,
     from_dict,
     load,
@@ -37,7 +38,9 @@ __all__ = [
 def run(scenario: Scenario, seed: int | None = None, max_jobs: int = DEFAULT_MAX_JOBS) -> Result:
     """Simulate ``scenario``; the same scenario and seed always give the same tables (R33)."""
     check_size(scenario, max_jobs)
-    used_seed = scenario.seed if seed is None else int(seed)
+    if seed is not None:
+        check_seed(seed)
+    used_seed = scenario.seed if seed is None else seed
     engine = Engine(scenario, used_seed)
     end = engine.run()
     engine.finish()

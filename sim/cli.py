@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import cli_sweep, cli_teaching, presets
-from .scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, load
+from .scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, load, seed_problem
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,15 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_sweep.main(args)
         if args.command in cli_teaching.COMMANDS:
             return cli_teaching.main(args)
+        seed = getattr(args, "seed", None)
+        if seed is not None and (problem := seed_problem(seed, "--seed")):
+            print(problem, file=sys.stderr)
+            return 2
         try:
             scenario = load(args.scenario)
             check_size(scenario, args.max_jobs)
-            if getattr(args, "seed", None) is not None and args.seed < 0:
-                raise ScenarioError([])
         except ScenarioError as err:
-            if not err.problems:
-                print("--seed: must be a non-negative integer", file=sys.stderr)
-                return 2
             return _problems(err, args.scenario)
         if args.command == "validate":
             print(f"{args.scenario}: valid ({scenario.name})")

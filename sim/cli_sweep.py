@@ -15,7 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .scenario import DEFAULT_MAX_JOBS, Problem, ScenarioError
+from .csvfile import to_csv
+from .scenario import DEFAULT_MAX_JOBS, MAX_SEED, Problem, ScenarioError, seed_problem
 from .units import parse_duration
 
 
@@ -45,8 +46,13 @@ def _options(args: argparse.Namespace) -> tuple[dict[str, list], float]:
         problems.append(Problem("--reps", f"must be at least 1 (got {args.reps})"))
     if args.workers is not None and args.workers < 1:
         problems.append(Problem("--workers", f"must be at least 1 (got {args.workers})"))
-    if args.seed is not None and args.seed < 0:
-        problems.append(Problem("--seed", "must be a non-negative integer"))
+    if args.seed is not None:
+        last = args.seed + max(args.reps, 1) - 1  # replication k runs with seed + k
+        if problem := seed_problem(args.seed, "--seed"):
+            problems.append(problem)
+        elif last > MAX_SEED:
+            problems.append(Problem("--seed", f"replications would use seeds up to {last}, "
+                                              f"above the largest seed {MAX_SEED}"))  # fmt: skip
     try:
         warmup = parse_duration(args.warmup)
     except ValueError as err:
@@ -100,9 +106,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "sweep.csv", index=False, float_format="%.17g")
-    experiments.replication_table(outcome.rows, params).to_csv(
-        out / "replications.csv", index=False, float_format="%.17g"
-    )
+    to_csv(table, out / "sweep.csv")
+    to_csv(experiments.replication_table(outcome.rows, params), out / "replications.csv")
     print(f"wrote {out / 'sweep.csv'} ({len(table)} rows) and {out / 'replications.csv'}")
     return 0

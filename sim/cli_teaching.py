@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from .rules import PROFILES
-from .scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, load
+from .scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, load, seed_problem
 from .units import parse_duration
 
 COMMANDS = ("explain", "replay")
@@ -37,8 +37,8 @@ def _fail(message: str) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
-    if args.seed is not None and args.seed < 0:
-        return _fail("--seed: must be a non-negative integer")
+    if args.seed is not None and (problem := seed_problem(args.seed, "--seed")):
+        return _fail(str(problem))
     if args.rules is not None and args.rules not in PROFILES:
         return _fail(f"--rules: unknown rule profile {args.rules!r}; choose one of "
                      f"{', '.join(PROFILES)}")  # fmt: skip

@@ -61,8 +61,15 @@ class Distribution(BaseModel):
             if not isinstance(arg, dict) or set(arg) != {"mean", "sd"}:
                 raise ValueError(f"{kind}: expected {{mean: M, sd: S}}")
             mean, sd = parse_duration(arg["mean"]), parse_duration(arg["sd"])
-            if kind == "lognormal" and mean <= 0:
-                raise ValueError("lognormal: the mean must be positive")
+            if kind == "lognormal":
+                if mean <= 0:
+                    raise ValueError("lognormal: the mean must be positive")
+                try:
+                    math.log1p((sd / mean) ** 2)  # the shape parameter sample() computes
+                except OverflowError:
+                    raise ValueError(
+                        "lognormal: the sd is too large for its mean (sd/mean overflows)"
+                    ) from None
             return {"kind": kind, "params": (mean, sd)}
         if kind == "choice":
             if not isinstance(arg, list | tuple) or not arg:

@@ -28,13 +28,13 @@ from .fairshare import Ledger, ShareTree
 from .gcpause import gc_paused
 from .scenario import Scenario
 from .sessions import END_FAILURES, Session
+from .units import HORIZON
 
 if TYPE_CHECKING:
     from .workloads import WorkloadRun
 
 WORLD, TIMER, DISPATCH = 1, 2, 3
 INF = float("inf")
-HORIZON = 1000 * 86400.0  # no scenario is meant to run this long (see Engine.run)
 QUEUED, RUNNING, FINAL = 0, 1, 2
 _new = object.__new__
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .csvfile import unneutralise
 from .eventlog import EVENT_COLUMNS
 from .results import JOB_COLUMNS, SESSION_COLUMNS, TIMELINE_COLUMNS
 
@@ -63,6 +64,10 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
         raw[column] = [float(v) if v != "" else float("nan") for v in raw[column]]
     for column in INTEGERS.get(table, set()):
         raw[column] = [int(v) for v in raw[column]]
+    numeric = FLOATS[table] | INTEGERS.get(table, set())
+    for column in TABLES[table]:
+        if column not in numeric:
+            raw[column] = [unneutralise(v) for v in raw[column]]
     return canonical(raw, table)
 
 

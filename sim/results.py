@@ -16,6 +16,7 @@ import pandas as pd
 from .csvfile import to_csv
 from .gcpause import gc_paused
 from .scenario import Scenario
+from .units import HORIZON, HORIZON_DAYS
 
 JOB_COLUMNS = [
     "job_id", "workload", "user", "instance", "backend", "mode", "session_id", "submitted",
@@ -372,6 +373,20 @@ class Result:
             out[b] = float(busy.sum() / span) if span > 0 else 0.0
         return out
 
+    @property
+    def warnings(self) -> list[str]:
+        """What the user must know before trusting the tables (empty for an ordinary run)."""
+        out = []
+        if self.end_time >= HORIZON:
+            # The engine's safety net stopped the run: work left then is cut, not finished.
+            open_jobs = int((self.jobs["status"] == "QUEUED").sum())
+            out.append(
+                f"the run reached the simulator's horizon of {HORIZON_DAYS} days and was stopped "
+                f"there: {open_jobs} submitted jobs never ran, and work due later was not "
+                "simulated"
+            )
+        return out
+
     def summary(self) -> str:
         jobs = self.jobs
         lines = [f"{self.scenario.name} — seed {self.seed}, {len(jobs)} jobs, "
@@ -386,6 +401,7 @@ class Result:
         lines.append("mean wait by mode: " + by_mode)
         util = self.utilization().items()
         lines.append("utilization: " + ", ".join(f"{b} {u:.1%}" for b, u in util))
+        lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
     def save(self, directory: str | Path) -> list[Path]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,9 +25,10 @@ from pydantic import (
     model_validator,
 )
 
+from . import yamltext
 from .distributions import Distribution
 from .rules import DEFAULT_PROFILE, KNOB_NAMES, PROFILES, Knobs, knobs_for
-from .units import format_duration, parse_duration, parse_rate
+from .units import format_duration, parse_duration, parse_rate, short_repr
 
 MAX_FILE_BYTES = 5_000_000
 DEFAULT_MAX_JOBS = 5_000_000
@@ -50,6 +53,27 @@ class ScenarioError(ValueError):
 
 def _duration(value: Any) -> Any:
     return None if value is None else parse_duration(value)
+
+
+# Characters that change how text is displayed rather than being text: C0/C1 controls (an
+# ANSI escape or a newline could forge lines of the CLI's output or a log) and the
+# bidirectional overrides that reorder what a reader sees ("Trojan Source").
+_HIDDEN = {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))} | set(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _visible(text: str) -> str:
+    hidden = sorted({c for c in text if c in _HIDDEN})
+    if hidden:
+        codes = ", ".join(f"U+{ord(c):04X}" for c in hidden)
+        raise ValueError(f"a name may not contain control characters (found {codes})")
+    return text
+
+
+# Every name a scenario gives (scenario, backends, instances, users, workloads) is shown in
+# the dashboard and printed by the CLI: it must be printable text.
+Name = Annotated[str, Field(min_length=1), AfterValidator(_visible)]
 
 
 class _Model(BaseModel):
@@ -94,14 +118,14 @@ class Calibration(_Model):
 
 
 class Backend(_Model):
-    name: str = Field(min_length=1)
+    name: Name
     calibrations: list[Calibration] = []
 
 
 class Instance(_Model):
     """A fair-share entity: ``hub/group/project``, or a flat name (one project per group)."""
 
-    name: str = Field(min_length=1)
+    name: Name
     share: float = 1.0
     used: float = 0.0
     plan: Literal["premium", "open"] = "premium"
@@ -143,12 +167,12 @@ class Instance(_Model):
 
 
 class User(_Model):
-    name: str = Field(min_length=1)
+    name: Name
     instance: str
 
 
 class Workload(_Model):
-    name: str = Field(min_length=1)
+    name: Name
     user: str
     backend: str
     pattern: Literal["iterative", "batch", "stream"]
@@ -225,7 +249,7 @@ class Action(_Model):
 
 
 class Scenario(_Model):
-    name: str = "Untitled scenario"
+    name: Name = "Untitled scenario"
     description: str = ""
     seed: int = Field(default=0, ge=0, lt=2**63)
     rules: str = DEFAULT_PROFILE
@@ -438,9 +462,9 @@ def _message(error: dict[str, Any]) -> str:
     if kind in ("greater_than_equal", "greater_than", "less_than"):
         bound = {"greater_than_equal": ("at least", "ge"), "greater_than": ("above", "gt"),
                  "less_than": ("below", "lt")}[kind]  # fmt: skip
-        return f"must be {bound[0]} {ctx.get(bound[1])} (got {error.get('input')!r})"
+        return f"must be {bound[0]} {ctx.get(bound[1])} (got {short_repr(error.get('input'))})"
     if kind in ("int_from_float", "int_parsing", "int_type"):
-        return f"must be a whole number, an integer (got {error.get('input')!r})"
+        return f"must be a whole number, an integer (got {short_repr(error.get('input'))})"
     if kind == "too_short":
         return "must not be empty"
     if kind == "invalid_key":
@@ -485,6 +509,9 @@ def from_dict(data: Any) -> Scenario:
         raise ScenarioError(
             [Problem("", f"a scenario must be a mapping of keys to values, got {kind}")]
         )
+    huge = list(_too_large_numbers(data))
+    if huge:
+        raise ScenarioError(huge)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
@@ -495,6 +522,47 @@ def from_dict(data: Any) -> Scenario:
             if extra not in problems:
                 problems.append(extra)
         raise ScenarioError(problems) from None
+
+
+def _too_large_numbers(data: Any) -> Iterable[Problem]:
+    """Integers no float can hold (``10**1000``), wherever they are: every number of a scenario
+    ends up as a float or is compared with one, which would raise ``OverflowError``.
+
+    Iterative, so that deeply nested data cannot exhaust the stack; the nesting itself is
+    refused later by validation.
+    """
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        value, loc = stack.pop()
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                float(value)
+            except OverflowError:
+                digits = len(str(abs(value))) if value.bit_length() < 40_000 else "thousands of"
+                yield Problem(_path(loc), f"the number is too large ({digits} digits)")
+        elif isinstance(value, dict) and len(loc) < 50:
+            stack.extend((v, (*loc, str(k))) for k, v in value.items())
+        elif isinstance(value, list | tuple) and len(loc) < 50:
+            stack.extend((v, (*loc, i)) for i, v in enumerate(value))
+
+
+MAX_SEED = 2**63 - 1
+
+
+def seed_problem(seed: object, field: str = "seed") -> Problem | None:
+    """Why ``seed`` cannot seed a run, or None. Seeds are 0 … 2**63 − 1: the random streams
+    use 64 bits of it, so a larger seed would silently equal a smaller one (R33)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        return Problem(
+            field, f"must be a whole number from 0 to {MAX_SEED} (got {short_repr(seed)})"
+        )
+    return None
+
+
+def check_seed(seed: object, field: str = "seed") -> None:
+    problem = seed_problem(seed, field)
+    if problem:
+        raise ScenarioError([problem])
 
 
 def parse_text(text: str | bytes, source: str = "scenario") -> Scenario:
@@ -513,7 +581,11 @@ def parse_text(text: str | bytes, source: str = "scenario") -> Scenario:
     if not text.strip():
         raise ScenarioError([Problem("", f"{source} is empty")])
     try:
-        data = yaml.safe_load(text)
+        data = yamltext.read(text)
+    except yamltext.YamlTextError as err:
+        raise ScenarioError(
+            [Problem(path, str(err) if path else f"{source}: {err}") for path in err.paths]
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -537,10 +609,14 @@ def load(path: str | Path) -> Scenario:
     try:
         if p.is_dir():
             raise ScenarioError([Problem("", f"{p} is a directory, not a scenario file")])
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO would block for ever and /dev/zero never ends: only ordinary files.
+            raise ScenarioError([Problem("", f"{p} is not a regular file")])
+        if info.st_size > MAX_FILE_BYTES:
             raise ScenarioError([Problem("", f"{p} is larger than {MAX_FILE_BYTES:,} bytes")])
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # a file growing while read stays bounded
     except FileNotFoundError:
         raise ScenarioError([Problem("", f"no such file: {p}")]) from None
     except OSError as err:

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
+
+# The simulator's horizon: no scenario is meant to run this long, and every time or duration a
+# scenario gives must fit in it (a larger one is a typo, or an attempt to make a run endless).
+HORIZON_DAYS = 1000
+HORIZON = HORIZON_DAYS * 86400.0
 
 UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _UNIT_WORDS = {
@@ -21,12 +27,40 @@ _UNIT_WORDS = {
 _PART = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)\s*")
 
 
+_SHORT = reprlib.Repr()  # keyword arguments need Python 3.12
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlong = 40
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 4
+_SHORT.maxlevel = 2
+
+
+def short_repr(value: object) -> str:
+    """``repr(value)`` cut to a readable length, for messages quoting what the user wrote.
+
+    A message must not grow with its input: a value expanded from YAML aliases, a 5 MB string
+    or a 1000-digit number is shown by its beginning. Control characters come out escaped, as
+    in any repr, so a name cannot forge terminal output.
+    """
+    return _SHORT.repr(value)
+
+
 def parse_duration(value: object) -> float:
-    """Seconds from a number or a duration string; refuses negatives, NaN and infinity."""
+    """Seconds from a number or a duration string; refuses negatives, NaN, infinity and
+    anything beyond the simulator's horizon (``HORIZON``)."""
+    seconds = _seconds(value)
+    if seconds > HORIZON:
+        raise ValueError(
+            f"a duration may be at most {HORIZON_DAYS} days, the simulator's horizon "
+            f"(got {short_repr(value)})"
+        )
+    return seconds
+
+
+def _seconds(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 90, '90s', '20m' or '1h 30m', not a boolean")
     if isinstance(value, int | float):
-        seconds = float(value)
+        seconds = _float(value)
     elif isinstance(value, str):
         seconds = _parse_duration_text(value)
     else:
@@ -35,8 +69,16 @@ def parse_duration(value: object) -> float:
     if math.isnan(seconds) or math.isinf(seconds):
         raise ValueError("a duration must be a finite number of seconds")
     if seconds < 0:
-        raise ValueError(f"a duration cannot be negative (got {value!r})")
+        raise ValueError(f"a duration cannot be negative (got {short_repr(value)})")
     return seconds
+
+
+def _float(value: int | float) -> float:
+    """``float(value)``, with a user's message for an integer too large for a float."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"the number is too large ({len(str(abs(int(value))))} digits)") from None
 
 
 def _parse_duration_text(text: str) -> float:
@@ -44,7 +86,7 @@ def _parse_duration_text(text: str) -> float:
     if not raw:
         raise ValueError("empty duration; write e.g. '90s', '20m' or '1h 30m'")
     if raw.startswith("-"):
-        raise ValueError(f"a duration cannot be negative (got {text!r})")
+        raise ValueError(f"a duration cannot be negative (got {short_repr(text)})")
     try:
         return float(raw)  # "90" means 90 seconds, like a bare number
     except ValueError:
@@ -53,12 +95,14 @@ def _parse_duration_text(text: str) -> float:
     while pos < len(raw):
         match = _PART.match(raw, pos)
         if not match:
-            raise ValueError(f"malformed duration {text!r}; write e.g. '90s', '20m' or '1h 30m'")
+            raise ValueError(
+                f"malformed duration {short_repr(text)}; write e.g. '90s', '20m' or '1h 30m'"
+            )
         number, unit = match.groups()
         unit = _UNIT_WORDS.get(unit, unit)
         if unit not in UNIT_SECONDS:
             raise ValueError(
-                f"unknown unit {match.group(2)!r} in duration {text!r}; use s, m, h or d"
+                f"unknown unit {match.group(2)!r} in duration {short_repr(text)}; use s, m, h or d"
             )
         total += float(number) * UNIT_SECONDS[unit]
         pos = match.end()
@@ -70,7 +114,7 @@ def parse_rate(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a rate such as '20/h', not a boolean")
     if isinstance(value, int | float):
-        rate = float(value)
+        rate = _float(value)
     elif isinstance(value, str):
         count_text, slash, per_text = value.strip().lower().partition("/")
         if not slash:
@@ -78,33 +122,36 @@ def parse_rate(value: object) -> float:
                 rate = float(count_text)
             except ValueError:
                 raise ValueError(
-                    f"malformed rate {value!r}; write e.g. '20/h', '3/m' or a number per second"
+                    f"malformed rate {short_repr(value)}; "
+                    "write e.g. '20/h', '3/m' or a number per second"
                 ) from None
         else:
             try:
                 count = float(count_text)
             except ValueError:
                 raise ValueError(
-                    f"malformed rate {value!r}; the count before '/' must be a number"
+                    f"malformed rate {short_repr(value)}; the count before '/' must be a number"
                 ) from None
             per_text = per_text.strip()
             per = UNIT_SECONDS.get(_UNIT_WORDS.get(per_text, per_text))
             if per is None:
                 try:
-                    per = parse_duration(per_text)
+                    per = _seconds(per_text)
                 except ValueError:
                     raise ValueError(
-                        f"malformed rate {value!r}; write e.g. '20/h' or '3/m'"
+                        f"malformed rate {short_repr(value)}; write e.g. '20/h' or '3/m'"
                     ) from None
             if per <= 0:
-                raise ValueError(f"malformed rate {value!r}; the period must be positive")
+                raise ValueError(f"malformed rate {short_repr(value)}; the period must be positive")
             rate = count / per
     else:
         raise ValueError(f"expected a rate such as '20/h', got {type(value).__name__}")
     if math.isnan(rate) or math.isinf(rate):
         raise ValueError("a rate must be a finite number")
     if rate <= 0:
-        raise ValueError(f"a rate must be positive (got {value!r}); remove the workload instead")
+        raise ValueError(
+            f"a rate must be positive (got {short_repr(value)}); remove the workload instead"
+        )
     return rate
 
 

@@ -1,41 +1,15 @@
 """Scenario files arriving from a browser: stricter than files on the user's own disk.
 
-An upload is read with the safe YAML loader only (plain data: no Python objects, nothing
-executed), must be at most 1 MB, and may not expand YAML aliases into a huge document (the
-"billion laughs" trick: a few kilobytes of nested aliases that name millions of nodes, which
-would make validation run for ever). Anything refused raises :class:`sim.ScenarioError`
-with one message that says why.
+An upload must be at most 1 MB of UTF-8 text; it is then read like any scenario file
+(``sim.yamltext``: the safe YAML loader only, duplicate keys refused, alias expansion capped).
+Anything refused raises :class:`sim.ScenarioError` with one message that says why.
 """
 
 from __future__ import annotations
 
-import yaml
-
 from .scenario import Problem, Scenario, ScenarioError, parse_text
 
 MAX_UPLOAD_BYTES = 1_000_000
-# The largest built-in scenario has a few hundred nodes; hand-written ones with anchors
-# stay far below this. A bomb of 9 levels × 9 aliases names 9**9 ≈ 387 million nodes.
-MAX_EXPANDED_NODES = 100_000
-
-
-def _expanded_nodes(node: yaml.Node, memo: dict[int, int]) -> int:
-    """How many nodes the document has once every alias is expanded.
-
-    The composer shares one node object between an anchor and its aliases, so counting per
-    object identity with a memo stays linear in the file while the total can be exponential.
-    """
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = 1  # a recursive alias counts once (the safe loader rejects those anyway)
-    total = 1
-    if isinstance(node, yaml.SequenceNode):
-        total += sum(_expanded_nodes(child, memo) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        total += sum(_expanded_nodes(k, memo) + _expanded_nodes(v, memo) for k, v in node.value)
-    memo[key] = total
-    return total
 
 
 def parse_upload(data: bytes, name: str = "upload") -> Scenario:
@@ -51,26 +25,9 @@ def parse_upload(data: bytes, name: str = "upload") -> Scenario:
             ]
         )
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")  # checked first: a browser's binary file is "not UTF-8" here
     except UnicodeDecodeError:
         raise ScenarioError([Problem("", f"{name} is not UTF-8 text")]) from None
-    if "*" not in text:  # no alias anywhere: nothing can expand, skip the extra pass
-        return parse_text(data, source=name)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        root = None  # parse_text below reports the syntax error with its line and column
-    except RecursionError:
-        raise ScenarioError([Problem("", f"{name} is nested too deeply")]) from None
-    if root is not None and _expanded_nodes(root, {}) > MAX_EXPANDED_NODES:
-        raise ScenarioError(
-            [
-                Problem(
-                    "",
-                    f"{name} expands (through YAML aliases) to more than "
-                    f"{MAX_EXPANDED_NODES:,} values; refused",
-                )
-            ]
-        )
-    # parse_text uses yaml.safe_load only: tags such as !!python/object are refused.
+    # parse_text reads with sim.yamltext: safe loader only, alias expansion capped, duplicate
+    # keys refused.
     return parse_text(data, source=name)
