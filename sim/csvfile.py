@@ -48,7 +48,7 @@ def to_csv(frame: pd.DataFrame, path: str | Path | None = None) -> str | None:
         if frame[c].dtype.kind == "f"
     }
     for c in frame.columns:
-        if frame[c].dtype == object and (safe := _neutralised(frame[c].tolist())) is not None:
+        if frame[c].dtype.kind == "O" and (safe := _neutralised(frame[c].tolist())) is not None:
             text[c] = safe
     if text:
         frame = frame.assign(**{c: pd.Series(v, index=frame.index, dtype=object)
