@@ -90,8 +90,11 @@ def metric_vs_parameter(
         cols=len(panels),
         shared_yaxes=True,  # sets `matches` on every panel's y axis but the first
         horizontal_spacing=0.04 if len(panels) > 1 else 0.2,
-        subplot_titles=None if facet is None else [f"{facet} = {v}" for v in panels],
+        # The values alone over the panels; the figure's title names the parameter (a
+        # long path repeated over narrow panels runs into its neighbours).
+        subplot_titles=None if facet is None else [str(v) for v in panels],
     )
+    fig.update_annotations(font_size=13)  # the panels' titles
     shown_in_legend: set[str] = set()
     for col, panel in enumerate(panels, start=1):
         here = part if panel is None else part[part[facet] == panel]
@@ -176,12 +179,16 @@ def metric_vs_parameter(
         _empty(fig, "nothing to show for this metric")
     axis = f"{label} ({unit})" if unit else label
     x_title = f"{parameter} ({x_unit})" if x_unit else parameter
-    fig.update_xaxes(type="linear" if numeric else "category", title_text=x_title)
+    fig.update_xaxes(type="linear" if numeric else "category")
+    # One x title, under the middle panel: the same long title under each ran together.
+    fig.update_xaxes(title_text=x_title, row=1, col=(len(panels) + 1) // 2)
     for col in range(2, len(panels) + 1):
         fig.update_xaxes(matches="x", row=1, col=col)  # the same grid of values in each panel
     fig.update_yaxes(rangemode="tozero")
     fig.update_yaxes(title_text=axis, row=1, col=1)
+    if facet is not None:
+        title = f"{title} — one panel per {facet}" if title else f"One panel per {facet}"
     _layout(fig, title)
     # Room on the right for the target's label, on top for the panels' titles.
-    fig.update_layout(margin={"r": right, "t": 40 if title or facet else 20})
+    fig.update_layout(margin={"r": right, "t": (40 if title else 20) + (25 if facet else 0)})
     return fig

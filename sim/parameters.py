@@ -230,7 +230,7 @@ def mode_used(scenario: Scenario, name: str) -> tuple[str, str]:
     if mode == w.mode:
         return mode, ""
     if w.mode == "batch" and not knobs.batch_mode:
-        why = f"{rules} has no batch mode (R24): a batch runs as jobs in a session"
+        why = f"{rules} has no batch mode (R24): a batch is jobs in a session"
         if mode == "job":
             why += ", and Open-plan sessions run in job mode (R21)"
         return mode, why
@@ -278,7 +278,7 @@ def notes(points: list[tuple[dict[str, Any], Scenario]]) -> list[str]:
             if field == "mode":
                 mode, why = mode_used(scenario, w.name)
                 if why:
-                    same = f", so it runs as mode = {mode}" if mode != value else ""
+                    same = f", so these points run as mode = {mode}" if mode != value else ""
                     out[f"{path} = {value}: {why}{same}."] = None
                 continue
             why = inert(scenario, path)

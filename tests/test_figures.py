@@ -417,7 +417,8 @@ def test_sweep_panels_share_one_y_axis_and_one_unit():
     assert list(means[0].y) == [10.0, 50.0] and list(means[1].y) == [0.5, 1.0]
     assert layout["yaxis"]["title"]["text"] == "mean_wait (min)"
     titles = [a["text"] for a in layout["annotations"]]
-    assert titles == ["workloads.bg.mode = job", "workloads.bg.mode = session"]
+    assert titles == ["job", "session"]
+    assert layout["title"]["text"] == "One panel per workloads.bg.mode"
     # One legend entry per workload, not one per panel.
     assert [t.showlegend for t in means] == [True, False]
 

@@ -410,7 +410,7 @@ def test_capacity_notes_batch_mode_under_a_profile_without_it():
     assert any(
         n.startswith("workloads.vqe.mode = batch: ibm-2023 has no batch mode") for n in notes
     )
-    assert any("runs as mode = session" in n for n in notes)
+    assert any("these points run as mode = session" in n for n in notes)
     # Under ibm-2024 (the preset's profile) batch mode exists: no such note.
     assert not any("batch mode" in i.value for i in start(DEFAULT, "capacity").info)
 

@@ -124,7 +124,7 @@ def test_batch_mode_under_a_profile_without_it_is_noted():
     points = experiments.grid(s, {"workloads.vqe.mode": ["job", "session", "batch"]})
     (note,) = parameters.notes(points)
     assert note.startswith("workloads.vqe.mode = batch: ibm-2023 has no batch mode (R24)")
-    assert "runs as mode = session" in note
+    assert "these points run as mode = session" in note
     assert parameters.mode_used(points[2][1], "vqe")[0] == "session"
     new = experiments.grid(sim.preset("vqe-vs-background"),
                            {"workloads.vqe.mode": ["job", "session", "batch"]})  # fmt: skip
