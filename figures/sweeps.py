@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from .charts import _empty, _layout, _variant_colors
 from .timefmt import time_unit
@@ -29,6 +30,17 @@ def _rgba(color: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
+def _x_axis(values: np.ndarray, x_kind: str) -> tuple[str, float]:
+    """(unit, base units per shown unit) of a numeric parameter axis: rates per hour,
+    durations in the readable unit of the largest value, numbers as they are."""
+    if x_kind == "rate":
+        return "per hour", 1 / 3600
+    if x_kind == "duration":
+        finite = values[np.isfinite(values)]
+        return time_unit(float(finite.max()) if finite.size else 0.0)
+    return "", 1.0
+
+
 def metric_vs_parameter(
     table: pd.DataFrame,
     *,
@@ -41,12 +53,20 @@ def metric_vs_parameter(
     target: float | None = None,
     meets: pd.Series | None = None,
     title: str | None = None,
+    x_kind: str = "category",
+    facet: str | None = None,
 ) -> go.Figure:
     """One line per workload (mean over replications) with its confidence band.
 
     ``kind`` ``duration`` shows seconds in a readable unit; ``count`` or ``ratio`` as they
-    are. ``target`` draws a horizontal dashed line; ``meets`` (a boolean Series aligned with
-    ``table``) rings the points that meet it in green and those that miss in red.
+    are. ``x_kind`` says what the parameter's column holds: ``rate`` (per second, drawn per
+    hour), ``duration`` (seconds, drawn in a readable unit) or ``number`` give a numeric
+    axis with the points in order; ``category`` (modes, profiles) evenly spaced labels.
+    ``facet`` (a second parameter's column) draws one panel per value, side by side, all
+    sharing one y axis and one unit, so panels that look alike are alike. ``target`` draws
+    a dashed line in every panel, labelled in the axis's unit outside the plotting area;
+    ``meets`` (a boolean Series aligned with ``table``, NA for rows without a value) rings
+    the points that meet it in green and those that miss in red.
     """
     label = label or metric
     names = list(workloads) if workloads is not None else list(dict.fromkeys(table["workload"]))
@@ -55,67 +75,120 @@ def metric_vs_parameter(
     values = part[[metric, f"{metric}_low", f"{metric}_high"]].to_numpy(dtype=float)
     finite = values[np.isfinite(values)]
     top = max(float(np.abs(finite).max()) if finite.size else 0.0, target or 0.0)
+    # One unit for every panel and for the target.
     unit, per = time_unit(top) if kind == "duration" else ("", 1.0)
-    fig = go.Figure()
-    for name in names:
-        rows = part[part["workload"] == name]
-        if rows[metric].isna().all():
-            continue
-        x = rows[parameter].astype(str).tolist()
-        y = rows[metric].to_numpy(dtype=float) / per
-        low = rows[f"{metric}_low"].to_numpy(dtype=float) / per
-        high = rows[f"{metric}_high"].to_numpy(dtype=float) / per
-        color = cmap.get(name, "#444")
-        if np.isfinite(low).any():
-            # The band: along the upper bounds and back along the lower ones.
+    numeric = x_kind != "category"
+    if numeric:
+        part = part.assign(**{parameter: pd.to_numeric(part[parameter])})
+        x_unit, x_per = _x_axis(part[parameter].to_numpy(dtype=float), x_kind)
+        part = part.sort_values(parameter, kind="stable")
+    else:
+        x_unit, x_per = "", 1.0
+    panels = [None] if facet is None else list(dict.fromkeys(part[facet]))
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        shared_yaxes=True,  # sets `matches` on every panel's y axis but the first
+        horizontal_spacing=0.04 if len(panels) > 1 else 0.2,
+        # The values alone over the panels; the figure's title names the parameter (a
+        # long path repeated over narrow panels runs into its neighbours).
+        subplot_titles=None if facet is None else [str(v) for v in panels],
+    )
+    fig.update_annotations(font_size=13)  # the panels' titles
+    shown_in_legend: set[str] = set()
+    for col, panel in enumerate(panels, start=1):
+        here = part if panel is None else part[part[facet] == panel]
+        for name in names:
+            rows = here[here["workload"] == name]
+            if rows.empty or rows[metric].isna().all():
+                continue
+            x = (
+                (rows[parameter] / x_per).tolist()
+                if numeric
+                else rows[parameter].astype(str).tolist()
+            )
+            y = rows[metric].to_numpy(dtype=float) / per
+            low = rows[f"{metric}_low"].to_numpy(dtype=float) / per
+            high = rows[f"{metric}_high"].to_numpy(dtype=float) / per
+            color = cmap.get(name, "#444")
+            if np.isfinite(low).any():
+                # The band: along the upper bounds and back along the lower ones.
+                fig.add_trace(
+                    go.Scatter(
+                        x=x + x[::-1],
+                        y=np.concatenate([high, low[::-1]]),
+                        mode="lines",  # no markers at the band's corners
+                        fill="toself",
+                        fillcolor=_rgba(color, 0.18),
+                        line={"width": 0},
+                        hoverinfo="skip",
+                        showlegend=False,
+                        legendgroup=name,
+                        name=f"{name} 95% CI",
+                        meta="band",
+                    ),
+                    row=1,
+                    col=col,
+                )
+            marker: dict = {"color": color, "size": 8}
+            if meets is not None:
+                ok = meets.reindex(rows.index).fillna(False).to_numpy(dtype=bool)
+                marker["line"] = {"color": [MEETS_COLOR if m else MISSES_COLOR for m in ok],
+                                  "width": 3}  # fmt: skip
+            x_hover = "%{x:.4~g}" + (f" {x_unit}" if x_unit else "") if numeric else "%{x}"
             fig.add_trace(
                 go.Scatter(
-                    x=x + x[::-1],
-                    y=np.concatenate([high, low[::-1]]),
-                    mode="lines",  # no markers at the band's corners
-                    fill="toself",
-                    fillcolor=_rgba(color, 0.18),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    name=f"{name} 95% CI",
-                    meta="band",
-                )
+                    x=x,
+                    y=y,
+                    mode="lines+markers",
+                    name=name,
+                    meta="mean",
+                    legendgroup=name,
+                    showlegend=name not in shown_in_legend,
+                    line={"color": color},
+                    marker=marker,
+                    customdata=np.column_stack([low, high]),
+                    hovertemplate=f"{parameter} = {x_hover}<br>{label}: %{{y:.3~f}} {unit} "
+                    + "(95% CI %{customdata[0]:.3~f}–%{customdata[1]:.3~f})"
+                    + f"<extra>{name}</extra>",
+                ),
+                row=1,
+                col=col,
             )
-        marker: dict = {"color": color, "size": 8}
-        if meets is not None:
-            ok = meets.reindex(rows.index).fillna(False).to_numpy(dtype=bool)
-            marker["line"] = {"color": [MEETS_COLOR if m else MISSES_COLOR for m in ok],
-                              "width": 3}  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines+markers",
-                name=name,
-                meta="mean",
-                line={"color": color},
-                marker=marker,
-                customdata=np.column_stack([low, high]),
-                hovertemplate=f"{parameter} = %{{x}}<br>{label}: %{{y:.3~f}} {unit} "
-                + "(95% CI %{customdata[0]:.3~f}–%{customdata[1]:.3~f})"
-                + f"<extra>{name}</extra>",
-            )
-        )
+            shown_in_legend.add(name)
+    right = 10
     if target is not None and math.isfinite(target):
-        fig.add_hline(
+        for col in range(1, len(panels) + 1):
+            fig.add_hline(y=target / per, line_dash="dash", line_color="#555", row=1, col=col)
+        # The label sits in the right margin, level with the line: never over a point.
+        fig.add_annotation(
+            text=f"target<br>{target / per:.3g} {unit}".strip(),
+            xref="paper",
+            x=1.0,
+            xanchor="left",
+            yref="y",
             y=target / per,
-            line_dash="dash",
-            line_color="#555",
-            annotation_text=f"target {target / per:.3g} {unit}".strip(),
-            annotation_position="top left",
+            yanchor="middle",
+            showarrow=False,
+            align="left",
+            font={"color": "#555"},
+            name="target",
         )
+        right = 80
     if not fig.data:
         _empty(fig, "nothing to show for this metric")
     axis = f"{label} ({unit})" if unit else label
-    return _layout(
-        fig,
-        title,
-        xaxis={"title": {"text": parameter}, "type": "category"},
-        yaxis={"title": {"text": axis}, "rangemode": "tozero"},
-    )
+    x_title = f"{parameter} ({x_unit})" if x_unit else parameter
+    fig.update_xaxes(type="linear" if numeric else "category")
+    # One x title, under the middle panel: the same long title under each ran together.
+    fig.update_xaxes(title_text=x_title, row=1, col=(len(panels) + 1) // 2)
+    for col in range(2, len(panels) + 1):
+        fig.update_xaxes(matches="x", row=1, col=col)  # the same grid of values in each panel
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(title_text=axis, row=1, col=1)
+    if facet is not None:
+        title = f"{title} — one panel per {facet}" if title else f"One panel per {facet}"
+    _layout(fig, title)
+    # Room on the right for the target's label, on top for the panels' titles.
+    fig.update_layout(margin={"r": right, "t": (40 if title else 20) + (25 if facet else 0)})
+    return fig

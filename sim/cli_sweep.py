@@ -78,19 +78,21 @@ def main(args: argparse.Namespace) -> int:
     the CLI's handler (exit 1)."""
     from tqdm import tqdm
 
-    from . import experiments
+    from . import experiments, parameters
     from .scenario import load
 
     try:
         vary, warmup = _options(args)
         scenario = load(args.scenario)
-        todo = experiments.tasks(
-            experiments.grid(scenario, vary), args.reps, args.seed, args.max_jobs
-        )
+        grid = experiments.grid(scenario, vary)
+        todo = experiments.tasks(grid, args.reps, args.seed, args.max_jobs)
     except ScenarioError as err:
         for problem in err.problems:
             print(f"{args.scenario}: {problem}", file=sys.stderr)
         return 2
+    # Points that do not run as their values say (mode=batch without batch mode, R24).
+    for note in parameters.notes(grid):
+        print(f"note: {note}", file=sys.stderr)
     with tqdm(total=len(todo), unit="run", desc="sweep", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:

@@ -15,7 +15,10 @@ A path names a field by the names a user wrote, not by list positions::
 
 :func:`apply` changes a validated scenario and validates the result again, so a value that
 makes no sense (a rate of zero, an unknown mode) is refused like in a scenario file, with a
-message that names the path. Nothing here imports Streamlit or Plotly.
+message that names the path. :func:`inert` says when a path changes nothing in a scenario
+(an ITTL of a workload that runs in job mode), :func:`notes` which points of a grid do not
+run as asked, and :func:`numbers` reads a path's values as quantities for an axis. Nothing
+here imports Streamlit or Plotly.
 """
 
 from __future__ import annotations
@@ -26,7 +29,11 @@ from typing import Any
 
 import yaml
 
+from . import scenario as model
+from .rules import Knobs
 from .scenario import Problem, Scenario, ScenarioError, from_dict
+from .units import format_duration, parse_duration, parse_rate
+from .workloads import run_mode
 
 NAMED = ("backends", "instances", "users", "workloads")  # list sections whose items have names
 INDEXED = ("reservations", "actions")  # list sections without names
@@ -158,3 +165,125 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
     if any(not v for v in items):
         raise _fail(path, f"an empty value in {values!r}")
     return path, [parse_value(v) for v in items]
+
+
+# --- what a path means for a run ------------------------------------------------------------
+
+
+def _duration_fields() -> frozenset[str]:
+    """Field names read as durations, from the models' own duration validators (so a new
+    duration field is known here without a second list)."""
+    names: set[str] = set()
+    for cls in (model.Workload, model.Calibration, model.Instance, model.Reservation,
+                model.Action, model.Scenario, Knobs):  # fmt: skip
+        for name, dec in cls.__pydantic_decorators__.field_validators.items():
+            if name in ("_durations", "_until", "_duration"):
+                names.update(dec.info.fields)
+    return frozenset(names)
+
+
+DURATION_FIELDS = _duration_fields()
+RATE_FIELDS = frozenset({"rate"})
+
+
+def numbers(path: str, values: list[Any]) -> tuple[str, list[float]] | None:
+    """The values of ``path`` as quantities for a numeric axis: ``("rate", per second)``,
+    ``("duration", seconds)`` or ``("number", as given)``; None when they are words (modes,
+    profiles) or do not read as the field's quantity."""
+    field = path.rsplit(".", 1)[-1]
+    try:
+        if field in RATE_FIELDS:
+            return "rate", [parse_rate(v) for v in values]
+        if field in DURATION_FIELDS:
+            return "duration", [parse_duration(v) for v in values]
+    except ValueError:
+        return None
+    if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "number", [float(v) for v in values]
+    return None
+
+
+def _workload(scenario: Scenario, path: str) -> tuple[model.Workload, str] | None:
+    """(the workload, the field) a ``workloads.NAME.FIELD`` path names; None otherwise."""
+    if not path.startswith("workloads."):
+        return None
+    try:
+        _, name, field = _item({"workloads": scenario.to_dict()["workloads"]}, path)
+    except ScenarioError:
+        return None
+    return next(w for w in scenario.workloads if w.name == name), field
+
+
+def _plan(scenario: Scenario, workload: model.Workload) -> str:
+    user = next(u for u in scenario.users if u.name == workload.user)
+    return next(i for i in scenario.instances if i.name == user.instance).plan
+
+
+def mode_used(scenario: Scenario, name: str) -> tuple[str, str]:
+    """(the mode workload ``name`` runs in, why that differs from its ``mode``; "" if not)."""
+    w = next(x for x in scenario.workloads if x.name == name)
+    knobs = scenario.knobs
+    mode, rejected = run_mode(w.mode, knobs, _plan(scenario, w))
+    rules = f"{scenario.rules} with overrides" if scenario.overrides else scenario.rules
+    if rejected:
+        return mode, f"{rules} refuses sessions on the Open plan (R21): its jobs are rejected"
+    if mode == w.mode:
+        return mode, ""
+    if w.mode == "batch" and not knobs.batch_mode:
+        why = f"{rules} has no batch mode (R24): a batch is jobs in a session"
+        if mode == "job":
+            why += ", and Open-plan sessions run in job mode (R21)"
+        return mode, why
+    return mode, f"{rules} runs Open-plan sessions in job mode (R21)"
+
+
+def inert(scenario: Scenario, path: str) -> str:
+    """Why setting ``path`` cannot change a run of ``scenario``; "" when it may.
+
+    Today this knows the session settings of a workload: ``interactive_ttl`` and
+    ``max_time`` do nothing for a workload that runs in job mode, and the ITTL is not the
+    workload's in batch mode (R24), on the Open plan (R21) or when the profile fixes it (R20).
+    """
+    found = _workload(scenario, path)
+    if found is None or found[1] not in ("interactive_ttl", "max_time"):
+        return ""
+    w, field = found
+    mode, why = mode_used(scenario, w.name)
+    if mode == "job" or why.endswith("rejected"):
+        return f"{w.name} runs in job mode, without a session" if mode == "job" else why
+    if field == "max_time":
+        return ""
+    knobs = scenario.knobs
+    if mode == "batch":
+        return f"a batch's ITTL is always {format_duration(knobs.batch_interactive_ttl)} (R24)"
+    if _plan(scenario, w) == "open":
+        return ("Open-plan sessions use the profile's ITTL of "
+                f"{format_duration(knobs.open_plan_interactive_ttl)} (R21)")  # fmt: skip
+    if knobs.interactive_ttl_fixed:
+        return (f"{scenario.rules} fixes every session's ITTL at "
+                f"{format_duration(knobs.default_interactive_ttl)} (R20)")  # fmt: skip
+    return ""
+
+
+def notes(points: list[tuple[dict[str, Any], Scenario]]) -> list[str]:
+    """One sentence per (path, value, reason) where a grid point does not run as its values
+    say: a mode the profile replaces, a session setting that does nothing there."""
+    out: dict[str, None] = {}
+    for values, scenario in points:
+        for path, value in values.items():
+            found = _workload(scenario, path)
+            if found is None:
+                continue
+            w, field = found
+            if field == "mode":
+                mode, why = mode_used(scenario, w.name)
+                if why:
+                    same = f", so these points run as mode = {mode}" if mode != value else ""
+                    out[f"{path} = {value}: {why}{same}."] = None
+                continue
+            why = inert(scenario, path)
+            if why:
+                where = [f"{p} = {v}" for p, v in values.items() if p != path]
+                at = f" where {', '.join(where)}" if where else ""
+                out[f"{path} changes nothing{at}: {why}."] = None
+    return list(out)

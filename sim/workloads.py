@@ -17,6 +17,21 @@ from .sessions import Session
 
 if TYPE_CHECKING:
     from .engine import Engine, Job
+    from .rules import Knobs
+
+
+def run_mode(mode: str, knobs: Knobs, plan: str) -> tuple[str, str]:
+    """(the mode a workload asking for ``mode`` runs in, the reason its jobs are rejected or
+    ""). The one place that decides it: the engine and :mod:`sim.parameters` both ask here."""
+    if mode == "batch" and not knobs.batch_mode:
+        mode = "session"  # R24: before batch mode, a batch was jobs in a session (seed 000)
+    if mode == "session" and plan == "open":
+        # R21: Open-plan sessions per profile.
+        if knobs.open_plan_sessions == "job_mode":
+            return "job", ""
+        if knobs.open_plan_sessions == "rejected":
+            return mode, "open_plan_no_sessions"
+    return mode, ""
 
 
 class WorkloadRun:
@@ -33,16 +48,7 @@ class WorkloadRun:
         limit = spec.max_execution_time if spec.max_execution_time is not None else math.inf
         self.limit = min(limit, knobs.job_time_limit)  # R3
 
-        mode = spec.mode
-        if mode == "batch" and not knobs.batch_mode:
-            mode = "session"  # R24: before batch mode, a batch was jobs in a session (seed 000)
-        self.reject_reason = ""
-        if mode == "session" and plan == "open":
-            # R21: Open-plan sessions per profile.
-            if knobs.open_plan_sessions == "job_mode":
-                mode = "job"
-            elif knobs.open_plan_sessions == "rejected":
-                self.reject_reason = "open_plan_no_sessions"
+        mode, self.reject_reason = run_mode(spec.mode, knobs, plan)
         self.mode = mode
         self.session: Session | None = None
         if mode in ("session", "batch") and not self.reject_reason:

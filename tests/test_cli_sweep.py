@@ -22,6 +22,8 @@ CASES = {
     "ok": [*SWEEP, "--vary", "workloads.qaoa.mode=session,job", "--vary",
            "workloads.others.rate=20/h,30/h", "--reps", "2", "--out", "{tmp}/out"],
     "stdout": [*SWEEP, "--vary", "instances.alg-a.share=1,3", "--reps", "1"],
+    "batch_2023": [*SWEEP, "--vary", "rules=ibm-2023", "--vary", "workloads.sweep.mode=batch",
+                   "--reps", "1"],
     "bad_path": [*SWEEP, "--vary", "workloads.nosuch.rate=1,2", "--reps", "1"],
     "bad_value": [*SWEEP, "--vary", "workloads.qaoa.mode=session,sometimes", "--reps", "1"],
     "bad_syntax": [*SWEEP, "--vary", "workloads.qaoa.mode", "--reps", "1"],
@@ -103,3 +105,13 @@ def test_bad_input_exits_2_naming_it(capsys, case, words):
     assert "Traceback" not in proc.stderr
     for word in words:
         assert word in proc.stderr
+
+
+def test_sweep_notes_batch_mode_under_a_profile_without_it(capsys):
+    """ibm-2023 has no batch mode (R24): the batch runs as a session, and stderr says so."""
+    proc = in_process("batch_2023", capsys)
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "note: workloads.sweep.mode = batch: ibm-2023 has no batch mode (R24): a batch is jobs "
+        "in a session, so these points run as mode = session." in proc.stderr
+    )

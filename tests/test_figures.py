@@ -386,3 +386,77 @@ def test_gantt_overview_above_its_threshold_keeps_every_busy_second(contract):
     # The shares are printed as whole percents: each slice may be off by half a percent.
     slack = 0.005 * len(starts) * contract.end_time / OVERVIEW_BINS
     assert busy == pytest.approx(float((ran["end"] - ran["start"]).sum()), abs=slack)
+
+
+# --- issue 13, item 6: capacity-planning charts you can read -----------------------------------
+
+
+def _summary(param: str, xs: list, waits: list[float], facet: dict | None = None) -> pd.DataFrame:
+    """A hand-made summary table: one workload ``bg``, intervals ±10 % around the waits."""
+    w = np.asarray(waits, dtype=float)
+    data = {param: xs, "workload": ["bg"] * len(xs), "mean_wait": w,
+            "mean_wait_low": 0.9 * w, "mean_wait_high": 1.1 * w}  # fmt: skip
+    return pd.DataFrame({**(facet or {}), **data})
+
+
+def test_sweep_panels_share_one_y_axis_and_one_unit():
+    """Two parameters: one panel per mode, the same y axis (``matches``) in both, so the
+    job panel's 50 min and the session panel's 1 min are drawn on one scale in minutes."""
+    from figures.sweeps import metric_vs_parameter
+
+    table = _summary("workloads.bg.copies", [1, 2, 1, 2], [600.0, 3000.0, 30.0, 60.0],
+                     {"workloads.bg.mode": ["job", "job", "session", "session"]})  # fmt: skip
+    fig = metric_vs_parameter(table, parameter="workloads.bg.copies", metric="mean_wait",
+                              facet="workloads.bg.mode", x_kind="number")  # fmt: skip
+    layout = fig.to_dict()["layout"]
+    assert layout["yaxis2"]["matches"] == "y"
+    assert layout["xaxis2"]["matches"] == "x"
+    means = [t for t in fig.data if t.meta == "mean"]
+    assert [(t.xaxis, t.yaxis) for t in means] == [("x", "y"), ("x2", "y2")]
+    # 3000 s is at most 2 h: minutes, in both panels.
+    assert list(means[0].y) == [10.0, 50.0] and list(means[1].y) == [0.5, 1.0]
+    assert layout["yaxis"]["title"]["text"] == "mean_wait (min)"
+    titles = [a["text"] for a in layout["annotations"]]
+    assert titles == ["job", "session"]
+    assert layout["title"]["text"] == "One panel per workloads.bg.mode"
+    # One legend entry per workload, not one per panel.
+    assert [t.showlegend for t in means] == [True, False]
+
+
+def test_sweep_rates_and_durations_get_a_numeric_axis_in_a_stated_unit():
+    from figures.sweeps import metric_vs_parameter
+
+    # Rates per second (as sim.parameters.numbers gives them), typed out of order.
+    rates = _summary("workloads.bg.rate", [14 / 3600, 7 / 3600, 28 / 3600], [60.0, 30.0, 90.0])
+    fig = metric_vs_parameter(rates, parameter="workloads.bg.rate", metric="mean_wait",
+                              x_kind="rate")  # fmt: skip
+    (band, line) = fig.data
+    assert fig.layout.xaxis.type == "linear"
+    assert fig.layout.xaxis.title.text == "workloads.bg.rate (per hour)"
+    assert list(line.x) == pytest.approx([7, 14, 28])  # sorted, 28/h twice as far as 14/h
+    assert list(line.y) == [30.0, 60.0, 90.0]
+    # Durations: 30 min at most → minutes.
+    ttl = _summary("workloads.bg.interactive_ttl", [60.0, 300.0, 1800.0], [5.0, 6.0, 7.0])
+    fig = metric_vs_parameter(ttl, parameter="workloads.bg.interactive_ttl",
+                              metric="mean_wait", x_kind="duration")  # fmt: skip
+    assert fig.layout.xaxis.type == "linear"
+    assert fig.layout.xaxis.title.text == "workloads.bg.interactive_ttl (min)"
+    assert list(fig.data[-1].x) == [1.0, 5.0, 30.0]
+
+
+def test_sweep_target_is_in_the_axis_unit_and_labelled_outside_the_data():
+    """Waits up to 1.65 h and a 3 h target: the axis is in hours (top 3 h ≤ 10 d), the line
+    at 3, and its label says hours; the label sits right of the plotting area (paper x ≥ 1,
+    anchored left), so it covers no point."""
+    from figures.sweeps import metric_vs_parameter
+
+    table = _summary("workloads.bg.copies", [1, 2], [1800.0, 5400.0])
+    fig = metric_vs_parameter(table, parameter="workloads.bg.copies", metric="mean_wait",
+                              x_kind="number", target=3 * 3600.0)  # fmt: skip
+    assert fig.layout.yaxis.title.text == "mean_wait (h)"
+    assert fig.layout.shapes[0].y0 == 3.0
+    (label,) = [a for a in fig.layout.annotations if "target" in a.text]
+    assert label.text.replace("<br>", " ") == "target 3 h"
+    assert label.xref == "paper" and label.x >= 1 and label.xanchor == "left"
+    assert label.yref == "y" and label.y == 3.0
+    assert fig.layout.margin.r >= 60  # room for it

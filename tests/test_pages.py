@@ -274,7 +274,7 @@ def test_capacity_page_sweeps_stops_and_resumes():
     assert len(specs(at)) == 1 and '"meta":"band"' in specs(at)[0]
     assert len(at.dataframe[0].value) == 3 * 4  # 3 modes × (3 workloads + all)
     assert len(at.get("download_button")) == 2
-    at.number_input(key="cap_target_mean_wait").set_value(5.0).run()
+    at.text_input(key="cap_target_mean_wait").set_value("5m").run()
     assert "meets_target" in at.dataframe[0].value.columns
     assert "target" in specs(at)[0]
 
@@ -338,3 +338,106 @@ def test_timeline_explains_the_picked_job():
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "gina-session.7" in text and "reservation_ended" in text and "R28" in text
+
+
+# --- issue 13, item 6: the Capacity planning page --------------------------------------------
+
+
+def test_capacity_offers_only_parameters_that_apply():
+    """vqe-vs-background: research and teaching are job-mode streams, so their ITTL and
+    max_time do nothing and are not offered; until is. After research.mode = job, session
+    the session's settings matter at some points and are offered second."""
+    from ui.capacity import candidates, points
+
+    s = sim.preset(DEFAULT)
+    offered = candidates(s)
+    for w in ("research", "teaching"):
+        assert f"workloads.{w}.rate" in offered
+        assert f"workloads.{w}.interactive_ttl" not in offered
+        assert f"workloads.{w}.max_time" not in offered
+    assert "workloads.vqe.interactive_ttl" in offered and "workloads.vqe.max_time" in offered
+    assert offered["until"] == "3h, 6h, 9h"  # the preset's until, 6 h, halved and 1.5×
+    second = candidates(s, points(s, "workloads.research.mode", "job, session"))
+    assert "workloads.research.interactive_ttl" in second
+    assert "workloads.teaching.interactive_ttl" not in second
+
+
+def test_capacity_counts_only_rows_with_a_value():
+    """Makespan exists for the iterative vqe, not for a stream: 2 settings × (vqe, stream).
+    Target 1 h below: vqe meets it at 7/h (40–50 min) and misses at 14/h (70–80 min); the
+    stream rows have no makespan and count neither way: 1 of 2, not 1 of 4."""
+    import pandas as pd
+
+    from ui.capacity import meets_target, verdict
+
+    nan = float("nan")
+    table = pd.DataFrame(
+        {
+            "workloads.bg.rate": ["7/h", "7/h", "14/h", "14/h"],
+            "workload": ["vqe", "bg", "vqe", "bg"],
+            "makespan": [2700.0, nan, 4500.0, nan],
+            "makespan_low": [2400.0, nan, 4200.0, nan],
+            "makespan_high": [3000.0, nan, 4800.0, nan],
+        }
+    )
+    meets = meets_target(table, "makespan", 3600.0, below=True)
+    assert meets.tolist() == [True, pd.NA, False, pd.NA]
+    count, settings = verdict(table, ["workloads.bg.rate"], meets, "below 1h")
+    assert count.startswith("1 of 2 rows with a value meet the target (below 1h).")
+    assert "2 rows have no value" in count
+    assert settings == (
+        "Settings where every shown workload that has a value meets it: workloads.bg.rate = 7/h."
+    )
+
+
+def test_capacity_duration_target_is_typed_with_its_unit():
+    from ui.capacity import duration_target
+
+    assert duration_target("90m") == 5400.0 and duration_target("2h") == 7200.0
+    assert duration_target("") is None and duration_target("0") is None
+    with pytest.raises(ValueError, match="unit"):
+        duration_target("30")  # minutes or seconds? refused, not guessed
+
+
+def test_capacity_notes_batch_mode_under_a_profile_without_it():
+    """ibm-2023 has no batch mode (R24): the default mode sweep says that batch runs as a
+    session before anything runs."""
+    at = start()
+    at.session_state["scenario"] = sim.parameters.apply(sim.preset(DEFAULT), {"rules": "ibm-2023"})
+    at = goto(at, "capacity")
+    assert at.selectbox(key="cap_param1").value == "workloads.vqe.mode"
+    notes = [i.value for i in at.info]
+    assert any(
+        n.startswith("workloads.vqe.mode = batch: ibm-2023 has no batch mode") for n in notes
+    )
+    assert any("these points run as mode = session" in n for n in notes)
+    # Under ibm-2024 (the preset's profile) batch mode exists: no such note.
+    assert not any("batch mode" in i.value for i in start(DEFAULT, "capacity").info)
+
+
+def test_capacity_two_parameters_draw_one_figure_with_shared_axes():
+    """A rate and a mode, 1 replication: one chart, its panels sharing the y axis, the rate
+    on a numeric axis per hour; a 30m target is drawn in the axis unit."""
+    import json
+
+    at = start(DEFAULT, "capacity")
+    at.selectbox(key="cap_param1").set_value("workloads.research.rate").run()
+    at.selectbox(key="cap_param2").set_value("workloads.vqe.mode").run()
+    at.text_input(key="cap_values2_workloads.vqe.mode").set_value("job, session").run()
+    at.number_input(key="cap_reps").set_value(1)
+    at.button(key="cap_run").click().run()
+    assert not at.exception and not at.error
+    (spec,) = specs(at)
+    layout = json.loads(spec)["layout"]
+    assert layout["yaxis2"]["matches"] == "y"
+    assert layout["xaxis"]["type"] == "linear"
+    assert layout["xaxis"]["title"]["text"] == "workloads.research.rate (per hour)"
+    mean = next(t for t in json.loads(spec)["data"] if t.get("meta") == "mean")
+    assert mean["x"] == pytest.approx([7, 14, 21])  # the default 0.5×, 1×, 1.5× of 14/h
+    at.text_input(key="cap_target_mean_wait").set_value("30m").run()
+    layout = json.loads(specs(at)[0])["layout"]
+    unit = layout["yaxis"]["title"]["text"].rsplit("(", 1)[1].rstrip(")")
+    (label,) = [a for a in layout["annotations"] if a["text"].startswith("target")]
+    assert label["text"].endswith(unit) and label["xref"] == "paper"
+    assert any("Settings where" in s.value or "setting meets" in s.value
+               for s in [*at.success, *at.warning])  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim import parameters
+from sim import experiments, parameters
 from sim.parameters import apply, parse_vary
 
 
@@ -92,3 +92,66 @@ def test_parse_vary_reads_values_like_yaml():
     for bad in ("workloads.bg.rate", "=1,2", "workloads.bg.rate=", "x=1,,2"):
         with pytest.raises(sim.ScenarioError):
             parse_vary(bad)
+
+
+# --- issue 13, item 6: which paths apply, which points do not run as asked ------------------
+
+
+def test_session_settings_of_a_job_mode_stream_are_inert():
+    """vqe-vs-background: vqe is a premium session under ibm-2024 (its ITTL and max_time
+    matter, R20); research and teaching are job-mode streams: no session, nothing to set."""
+    s = sim.preset("vqe-vs-background")
+    assert parameters.inert(s, "workloads.vqe.interactive_ttl") == ""
+    assert parameters.inert(s, "workloads.vqe.max_time") == ""
+    for field in ("interactive_ttl", "max_time"):
+        assert "job mode" in parameters.inert(s, f"workloads.research.{field}")
+    assert parameters.inert(s, "workloads.research.rate") == ""
+    assert parameters.inert(s, "until") == ""
+    # ibm-2023 fixes every session's ITTL at 5 minutes (R20); max_time still counts.
+    old = apply(s, {"rules": "ibm-2023"})
+    assert "R20" in parameters.inert(old, "workloads.vqe.interactive_ttl")
+    assert parameters.inert(old, "workloads.vqe.max_time") == ""
+    # In batch mode the ITTL is the profile's ~1 s (R24); max_time is the workload's.
+    batch = apply(s, {"workloads.vqe.mode": "batch"})
+    assert "R24" in parameters.inert(batch, "workloads.vqe.interactive_ttl")
+    assert parameters.inert(batch, "workloads.vqe.max_time") == ""
+
+
+def test_batch_mode_under_a_profile_without_it_is_noted():
+    """ibm-2023 has no batch mode (R24): mode=batch runs as a session, and the sweep says so;
+    under ibm-2024 batch mode exists and nothing is said."""
+    s = apply(sim.preset("vqe-vs-background"), {"rules": "ibm-2023"})
+    points = experiments.grid(s, {"workloads.vqe.mode": ["job", "session", "batch"]})
+    (note,) = parameters.notes(points)
+    assert note.startswith("workloads.vqe.mode = batch: ibm-2023 has no batch mode (R24)")
+    assert "these points run as mode = session" in note
+    assert parameters.mode_used(points[2][1], "vqe")[0] == "session"
+    new = experiments.grid(sim.preset("vqe-vs-background"),
+                           {"workloads.vqe.mode": ["job", "session", "batch"]})  # fmt: skip
+    assert parameters.notes(new) == []
+
+
+def test_notes_name_the_points_where_a_session_setting_does_nothing():
+    s = sim.preset("vqe-vs-background")
+    points = experiments.grid(
+        s,
+        {"workloads.vqe.mode": ["job", "session"], "workloads.vqe.interactive_ttl": ["30s", "2m"]},
+    )
+    assert parameters.notes(points) == [
+        "workloads.vqe.interactive_ttl changes nothing where workloads.vqe.mode = job: "
+        "vqe runs in job mode, without a session."
+    ]
+
+
+def test_numbers_read_rates_and_durations_as_quantities():
+    assert parameters.numbers("workloads.bg.rate", ["7/h", "1/m", 0.5]) == (
+        "rate",
+        [pytest.approx(7 / 3600), pytest.approx(1 / 60), 0.5],
+    )
+    assert parameters.numbers("until", ["3h", "90m", 60]) == ("duration", [10800, 5400, 60])
+    assert parameters.numbers("workloads.vqe.interactive_ttl", ["30s"]) == ("duration", [30])
+    assert parameters.numbers("backends.b.calibrations.0.every", ["2h"]) == ("duration", [7200])
+    assert parameters.numbers("overrides.default_max_time", ["1h"]) == ("duration", [3600])
+    assert parameters.numbers("workloads.bg.copies", [1, 2, 4]) == ("number", [1, 2, 4])
+    assert parameters.numbers("workloads.vqe.mode", ["job", "session"]) is None
+    assert parameters.numbers("workloads.bg.rate", ["fast"]) is None

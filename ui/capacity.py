@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -41,8 +42,13 @@ def _rate(per_second: float) -> str:
     return f"{per_second * 3600:.4g}/h"
 
 
-def candidates(scenario: sim.Scenario) -> dict[str, str]:
-    """Parameters worth sweeping in this scenario → a default list of values (text)."""
+def candidates(scenario: sim.Scenario, also: Sequence[sim.Scenario] = ()) -> dict[str, str]:
+    """Parameters worth sweeping in this scenario → a default list of values (text).
+
+    Only parameters that can change a run are offered (``sim.parameters.inert``): no ITTL for
+    a workload in job mode. ``also`` are more scenarios to consider, the points of a first
+    parameter, so that after ``mode = job, session`` the session's ITTL is offered second.
+    """
     out: dict[str, str] = {}
     knobs = scenario.knobs
     for w in scenario.workloads:
@@ -64,7 +70,20 @@ def candidates(scenario: sim.Scenario) -> dict[str, str]:
             if c.every:
                 path = f"backends.{b.name}.calibrations.{k}.every"
                 out[path] = _spread(c.every, format_duration)
-    return out
+    # Without an end, until defaults around the last stream's stop (or start).
+    end = scenario.until or max((w.stop or w.start) for w in scenario.workloads) or 3600.0
+    out["until"] = _spread(end, format_duration)
+    runs = [scenario, *also]
+    return {p: v for p, v in out.items() if any(not parameters.inert(s, p) for s in runs)}
+
+
+def points(scenario: sim.Scenario, path: str, text: str) -> list[sim.Scenario]:
+    """The scenarios of ``path`` at the values in ``text``; [] while they are not valid (the
+    error is shown when the sweep is built)."""
+    try:
+        return [parameters.apply(scenario, {path: v}) for v in parse_values(text)]
+    except (sim.ScenarioError, ValueError):
+        return []
 
 
 def parse_values(text: str) -> list:
@@ -74,10 +93,53 @@ def parse_values(text: str) -> list:
 
 def meets_target(table: pd.DataFrame, metric: str, target: float, below: bool) -> pd.Series:
     """Whether each row meets the target for sure: the whole 95 % interval on the right side
-    (the mean when there is no interval, with one replication)."""
+    (the mean when there is no interval, with one replication). NA for a row with no value
+    for the metric (a stream has no makespan): it neither meets nor misses the target."""
     high = table[f"{metric}_high"].fillna(table[metric])
     low = table[f"{metric}_low"].fillna(table[metric])
-    return (high <= target) if below else (low >= target)
+    ok = (high <= target) if below else (low >= target)
+    return ok.astype("boolean").mask(table[metric].isna())
+
+
+def duration_target(text: str) -> float | None:
+    """A duration target as typed (``30m``, ``1h 30m``); None when empty or zero. A bare
+    number other than 0 is refused: minutes or seconds would be a guess."""
+    if not text.strip():
+        return None
+    value = parameters.parse_value(text.strip())
+    if isinstance(value, int | float) and value:
+        raise ValueError(f"give a unit, e.g. {text.strip()}m or {text.strip()}s")
+    return parse_duration(text.strip()) or None
+
+
+def verdict(
+    view: pd.DataFrame, params: Sequence[str], meets: pd.Series, what: str
+) -> tuple[str, str]:
+    """Two sentences on the rows shown: how many of those with a value meet the target
+    (``what`` says how, e.g. "whole 95 % interval below 30m"), and at which settings every
+    shown workload with a value meets it."""
+    ok = meets.loc[view.index]
+    valued = int(ok.notna().sum())
+    count = f"{int(ok.fillna(False).sum())} of {valued} rows with a value meet the target ({what})."
+    if valued < len(view):
+        count += f" {len(view) - valued} rows have no value for this measure and are not counted."
+    good, total = [], 0
+    for key, group in view.groupby(list(params), sort=False):
+        here = ok.loc[group.index].dropna()
+        if here.empty:
+            continue
+        total += 1
+        if bool(here.all()):
+            values = key if isinstance(key, tuple) else (key,)
+            good.append(", ".join(f"{p} = {v}" for p, v in zip(params, values, strict=True)))
+    if not good:
+        settings = "No setting meets it for every shown workload that has a value."
+    elif len(good) == total:
+        settings = "Every setting meets it for every shown workload that has a value."
+    else:
+        settings = ("Settings where every shown workload that has a value meets it: "
+                    + "; ".join(good) + ".")  # fmt: skip
+    return count, settings
 
 
 def _signature(*parts: object) -> str:
@@ -94,11 +156,15 @@ def _settings(scenario: sim.Scenario):
         first = st.selectbox("Parameter", paths, key="cap_param1")
         values1 = st.text_input("Values (comma-separated)", options[first],
                                 key=f"cap_values1_{first}")  # fmt: skip
+    # The second parameter may be one that only matters at some values of the first.
+    options2 = candidates(scenario, points(scenario, first, values1))
     with right:
-        second = st.selectbox("Second parameter (optional)", [NONE, *paths], key="cap_param2")
+        second = st.selectbox("Second parameter (optional)",
+                              [NONE, *(p for p in options2 if p != first)],
+                              key="cap_param2")  # fmt: skip
         values2 = ""
         if second != NONE:
-            values2 = st.text_input("Values", options[second], key=f"cap_values2_{second}")
+            values2 = st.text_input("Values", options2[second], key=f"cap_values2_{second}")
     a, b, c = st.columns(3)
     reps = int(a.number_input("Replications per point", 1, 100, 3, key="cap_reps",
                               help="replication k uses seed SEED + k at every point "
@@ -158,42 +224,52 @@ def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
                          key="cap_metric")  # fmt: skip
     label, kind = METRICS[metric]
     shown = b.multiselect("Workloads", names, default=names, key="cap_workloads")
-    unit = "minutes" if kind == "duration" else ("share 0–1" if kind == "ratio" else "jobs")
-    target = c.number_input(f"Target ({unit}, 0 = none)", min_value=0.0, value=0.0,
+    target: float | None
+    if kind == "duration":
+        # Typed with its unit; the chart draws it in the chart's own unit.
+        text = c.text_input("Target (e.g. 30m or 2h; empty = none)", "",
                             key=f"cap_target_{metric}")  # fmt: skip
+        try:
+            target = duration_target(text)
+        except ValueError as err:
+            c.error(f"Target: {err}")
+            target = None
+        shown_target = format_duration(target) if target else ""
+    else:
+        unit = "share 0–1" if kind == "ratio" else "jobs"
+        target = c.number_input(f"Target ({unit}, 0 = none)", min_value=0.0, value=0.0,
+                                key=f"cap_target_{metric}") or None  # fmt: skip
+        shown_target = f"{target:g}" if target else ""
     below = d.radio("Keep it", ["below", "above"], horizontal=True, key="cap_side") == "below"
-    target_s = target * 60 if kind == "duration" else target
-    meets = meets_target(table, metric, target_s, below) if target > 0 else None
+    meets = meets_target(table, metric, target, below) if target else None
     first = params[0] if params else None
     if first is None:
         st.info("No parameter varied.")
         return
-    facets = [None] if len(params) < 2 else list(dict.fromkeys(table[params[1]]))
-    cols = st.columns(len(facets))
-    for col, facet in zip(cols, facets, strict=True):
-        part = table if facet is None else table[table[params[1]] == facet]
-        fig = figures.sweeps.metric_vs_parameter(
-            part, parameter=first, metric=metric, label=label, kind=kind, workloads=shown,
-            colors={**by_user, ALL: "#444444"}, target=target_s if target > 0 else None,
-            meets=None if meets is None else meets.loc[part.index],
-            title=None if facet is None else f"{params[1]} = {facet}",
-        )  # fmt: skip
-        with col:
-            widgets.chart(fig, key=f"cap_chart_{facet}")
+    # Rates and durations on a numeric axis (per second and seconds here; the figure
+    # chooses the unit it shows); modes and profiles as labels.
+    raw = list(dict.fromkeys(table[first]))
+    axis = parameters.numbers(first, raw)
+    part, x_kind = table, "category"
+    if axis is not None:
+        x_kind, numbers = axis
+        part = table.assign(**{first: table[first].map(dict(zip(raw, numbers, strict=True)))})
+    fig = figures.sweeps.metric_vs_parameter(
+        part, parameter=first, metric=metric, label=label, kind=kind, workloads=shown,
+        colors={**by_user, ALL: "#444444"}, target=target, meets=meets, x_kind=x_kind,
+        facet=params[1] if len(params) > 1 else None,
+    )  # fmt: skip
+    widgets.chart(fig, key="cap_chart")
     view = table[table["workload"].isin(shown)]
     display = view[[*params, "workload", "reps", metric, f"{metric}_low", f"{metric}_high"]]
     if kind == "duration":
         display = display.assign(**{c: display[c].map(duration) for c in display.columns[-3:]})
     if meets is not None:
         display = display.assign(meets_target=meets.loc[view.index])
-        ok = view.loc[meets.loc[view.index]]
-        if len(ok):
-            st.success(
-                f"{len(ok)} of {len(view)} rows meet the target (whole 95 % interval "
-                f"{'below' if below else 'above'} it)."
-            )
-        else:
-            st.warning("No setting meets the target.")
+        what = f"whole 95 % interval {'below' if below else 'above'} {shown_target}"
+        count, settings = verdict(view, params, meets, what)
+        met = bool(meets.loc[view.index].fillna(False).any())
+        (st.success if met else st.warning)(f"{count} {settings}")
     st.dataframe(display, hide_index=True, key="cap_table")
     d1, d2 = st.columns(2)
     with d1:
@@ -211,11 +287,16 @@ def page(scenario: sim.Scenario) -> None:
         return
     vary, reps, seed, warmup = chosen
     try:
-        todo = experiments.tasks(experiments.grid(scenario, vary), reps, seed)
+        grid = experiments.grid(scenario, vary)
+        todo = experiments.tasks(grid, reps, seed)
     except sim.ScenarioError as err:
         st.error("These settings cannot run:\n" + "\n".join(f"- {p}" for p in err.problems))
         return
     params = list(vary)
+    # Points that do not run as their values say (mode=batch without batch mode runs as a
+    # session; an ITTL where there is no session) are said before anything runs.
+    for note in parameters.notes(grid):
+        st.info(note)
     signature = _signature(scenario.model_dump_json(), vary, reps, seed, warmup)
     sweep = replications.current(KEY, signature)
     _controls(sweep, todo, signature, params, warmup)
