@@ -14,9 +14,9 @@ import zlib
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, SerializationInfo, model_serializer, model_validator
 
-from .units import parse_duration
+from .units import duration_text, parse_duration
 
 Kind = Literal["constant", "exponential", "uniform", "normal", "lognormal", "choice"]
 _FORMS = (
@@ -78,8 +78,10 @@ class Distribution(BaseModel):
         raise ValueError(f"unknown distribution {kind!r}; write {_FORMS}")
 
     @model_serializer
-    def _to_user_form(self) -> Any:
-        p = self.params
+    def _to_user_form(self, info: SerializationInfo) -> Any:
+        # For people (Scenario.to_yaml) every parameter is a duration text such as "2m".
+        human = bool(info.context and info.context.get("human"))
+        p = tuple(duration_text(x) for x in self.params) if human else self.params
         match self.kind:
             case "constant":
                 return p[0]

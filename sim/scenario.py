@@ -20,7 +20,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializationInfo,
     ValidationError,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -28,7 +30,14 @@ from pydantic import (
 from . import yamltext
 from .distributions import Distribution
 from .rules import DEFAULT_PROFILE, KNOB_NAMES, PROFILES, Knobs, knobs_for
-from .units import format_duration, parse_duration, parse_rate, short_repr
+from .units import (
+    duration_text,
+    format_duration,
+    parse_duration,
+    parse_rate,
+    rate_text,
+    short_repr,
+)
 
 MAX_FILE_BYTES = 5_000_000
 DEFAULT_MAX_JOBS = 5_000_000
@@ -76,6 +85,31 @@ def _visible(text: str) -> str:
 Name = Annotated[str, Field(min_length=1), AfterValidator(_visible)]
 
 
+def human(info: SerializationInfo) -> bool:
+    """Whether this dump is for people (``to_yaml``): durations and rates as users write them."""
+    return bool(info.context and info.context.get("human"))
+
+
+def _write_duration(self: Any, value: float | None, info: SerializationInfo) -> Any:
+    return duration_text(value) if value is not None and human(info) else value
+
+
+def _write_number(self: Any, value: float, info: SerializationInfo) -> Any:
+    return _whole(value) if human(info) else value
+
+
+def _whole(value: float) -> float | int:
+    """``3`` rather than ``3.0`` for a weight a user typed as 3 (reads back as the same float)."""
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def _durations(*names: str) -> tuple[Any, Any]:
+    """Read these fields with :func:`parse_duration`; write them back (for people) with
+    :func:`duration_text`, its inverse."""
+    read = field_validator(*names, mode="before")(classmethod(lambda cls, v: _duration(v)))
+    return read, field_serializer(*names)(_write_duration)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -88,9 +122,7 @@ class Calibration(_Model):
     every: float | None = None
     first_at: float | None = None
 
-    _durations = field_validator("duration", "at", "every", "first_at", mode="before")(
-        classmethod(lambda cls, v: _duration(v))
-    )
+    _read, _write = _durations("duration", "at", "every", "first_at")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Calibration:
@@ -131,9 +163,8 @@ class Instance(_Model):
     plan: Literal["premium", "open"] = "premium"
     allocation: float | None = None  # R10: quantum seconds per fair-share window
 
-    _durations = field_validator("used", "allocation", mode="before")(
-        classmethod(lambda cls, v: _duration(v))
-    )
+    _read, _write = _durations("used", "allocation")
+    _write_share = field_serializer("share")(_write_number)
 
     @field_validator("share")
     @classmethod
@@ -189,15 +220,18 @@ class Workload(_Model):
     close: Literal["after_last", "never"] = "after_last"
     open_at: float | None = None  # when the session is opened; default: the workload's start
 
-    _durations = field_validator(
-        "start", "stop", "max_time", "interactive_ttl", "max_execution_time", "open_at",
-        mode="before",
-    )(classmethod(lambda cls, v: _duration(v)))  # fmt: skip
+    _read, _write = _durations(
+        "start", "stop", "max_time", "interactive_ttl", "max_execution_time", "open_at"
+    )
 
     @field_validator("rate", mode="before")
     @classmethod
     def _rate(cls, v: Any) -> Any:
         return None if v is None else parse_rate(v)
+
+    @field_serializer("rate")
+    def _write_rate(self, value: float | None, info: SerializationInfo) -> Any:
+        return rate_text(value) if value is not None and human(info) else value
 
     @field_validator("max_time", "max_execution_time")
     @classmethod
@@ -220,9 +254,7 @@ class Reservation(_Model):
     start: float
     end: float
 
-    _durations = field_validator("start", "end", mode="before")(
-        classmethod(lambda cls, v: _duration(v))
-    )
+    _read, _write = _durations("start", "end")
 
     @model_validator(mode="after")
     def _window(self) -> Reservation:
@@ -237,7 +269,7 @@ class Action(_Model):
     do: Literal["close", "cancel", "cancel_job"]
     job: int | None = Field(default=None, ge=1)  # cancel_job: the workload's job number (1 = first)
 
-    _durations = field_validator("at", mode="before")(classmethod(lambda cls, v: _duration(v)))
+    _read, _write = _durations("at")
 
     @model_validator(mode="after")
     def _job(self) -> Action:
@@ -264,7 +296,11 @@ class Scenario(_Model):
     reservations: list[Reservation] = []
     actions: list[Action] = []
 
-    _until = field_validator("until", mode="before")(classmethod(lambda cls, v: _duration(v)))
+    _read, _write = _durations("until")
+
+    @field_serializer("hubs", "groups")
+    def _write_weights(self, value: dict[str, float], info: SerializationInfo) -> Any:
+        return {k: _whole(v) for k, v in value.items()} if human(info) else value
 
     @field_validator("rules")
     @classmethod
@@ -289,8 +325,24 @@ class Scenario(_Model):
         """The scenario in the file format (durations in seconds), ready for YAML or JSON."""
         return self.model_dump(mode="json")
 
+    def to_human_dict(self) -> dict[str, Any]:
+        """The scenario as a user would write it: durations as ``6h`` or ``1h 30m``, rates as
+        ``14/h``, defaults left out (the header's name, seed and rules always kept). Reading
+        it back gives an identical scenario: each text is checked against its parser."""
+        full = self.model_dump(mode="json", context={"human": True})
+        return _without_defaults(self, full, keep=_HEADER)
+
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+        """The file behind Download as YAML and the library: :meth:`to_human_dict` in YAML,
+        small mappings on one line (``{exponential: 2m}``) like the examples."""
+        data = self.to_human_dict()
+        text = yaml.dump(data, Dumper=_HumanDumper, sort_keys=False, allow_unicode=True,
+                         default_flow_style=None, width=100)  # fmt: skip
+        # A folded block has corner cases (lines starting with spaces, trailing blanks): if the
+        # text does not read back to the same data, write plain quoted YAML instead.
+        if yaml.safe_load(text) != data:
+            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return text
 
     def estimated_jobs(self) -> dict[str, float]:
         """Expected job count per workload (for the size cap): counts, or rate × duration."""
@@ -304,6 +356,60 @@ class Scenario(_Model):
             expected = (w.rate or 0.0) * span
             out[w.name] = min(expected, w.jobs) if w.jobs is not None else expected
         return out
+
+
+_HEADER = ("name", "seed", "rules")
+
+
+class _HumanDumper(yaml.SafeDumper):
+    """Safe YAML in the style of the examples: a distribution on one line
+    (``quantum: {uniform: [30s, 1m 30s]}``) and a multi-line description as a folded block."""
+
+    def represent_dict(self, data: Any) -> yaml.Node:
+        node = super().represent_dict(data)
+        if len(data) == 1 and all(_flat(v) for v in data.values()):
+            node.flow_style = True
+        return node
+
+    def represent_str(self, data: str) -> yaml.Node:
+        if "\n" in data:
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style=">")
+        return super().represent_str(data)
+
+
+_HumanDumper.add_representer(dict, _HumanDumper.represent_dict)
+_HumanDumper.add_representer(str, _HumanDumper.represent_str)
+
+
+def _flat(value: Any) -> bool:
+    """A scalar, or a list or mapping of scalars."""
+    if isinstance(value, list):
+        return all(not isinstance(v, list | dict) for v in value)
+    if isinstance(value, dict):
+        return all(not isinstance(v, list | dict) for v in value.values())
+    return True
+
+
+def _without_defaults(model: BaseModel, dumped: dict[str, Any], keep=()) -> dict[str, Any]:
+    """``dumped`` (the dump of ``model``) less the fields left at their defaults, at every level.
+
+    pydantic's own ``exclude_defaults`` keeps every field that has a serializer (all the
+    durations), hence this walk over the models and their dumps side by side.
+    """
+    out = {}
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        default = None if field.is_required() else field.get_default(call_default_factory=True)
+        if name not in keep and not field.is_required() and value == default:
+            continue
+        item = dumped[name]
+        if isinstance(value, _Model):
+            item = _without_defaults(value, item)
+        elif isinstance(value, list):
+            item = [_without_defaults(v, d) if isinstance(v, _Model) else d
+                    for v, d in zip(value, item, strict=True)]  # fmt: skip
+        out[name] = item
+    return out
 
 
 def _reference_problems(sections: dict[str, list[dict[str, Any]]]) -> Iterable[Problem]:

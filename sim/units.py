@@ -169,3 +169,110 @@ def format_duration(seconds: float) -> str:
     if rest >= 0.5:
         parts.append(f"{rest:g}s" if rest != int(rest) else f"{int(rest)}s")
     return " ".join(parts)
+
+
+# --- writing: the inverse of the parsers ------------------------------------------------------
+#
+# Scenario files are written back (Download as YAML, the library) in the words a user would
+# have typed: ``6h``, ``1h 30m``, ``14/h``. Each writer builds candidate texts and keeps only
+# those the parser above reads back to the very same float, so a file written and read again
+# gives a bit-identical scenario; when no human text is exact, the plain number is written.
+
+_MAX_DECIMALS = 6  # more digits than this is not what a person types: use the plain number
+
+
+def _plain(value: float) -> str:
+    """The shortest digits that read back to ``value``, positional (the parsers take no
+    exponents): ``2.5``, ``0.00001``, ``14``."""
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        from decimal import Decimal
+
+        text = format(Decimal(text), "f")
+    return text.removesuffix(".0")
+
+
+def _rounded(value: float, read, suffix: str, target: float) -> str | None:
+    """``value`` with the fewest decimals (up to ``_MAX_DECIMALS``) whose text, followed by
+    ``suffix``, ``read`` turns back into ``target`` exactly; None if there is none."""
+    if not math.isfinite(value) or value < 0:
+        return None
+    for decimals in range(_MAX_DECIMALS + 1):
+        text = _plain(round(value, decimals)) + suffix
+        try:
+            if read(text) == target:
+                return text
+        except ValueError:
+            pass
+    return None
+
+
+def _parts(seconds: float) -> str:
+    """Whole days, hours and minutes, then the rest in seconds: ``1h 30m``, ``1m 0.5s``."""
+    parts = []
+    rest = seconds
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        count = int(rest // size)
+        if count:
+            parts.append(f"{count}{unit}")
+            rest -= count * size
+    if rest or not parts:
+        parts.append(_plain(rest) + "s")
+    return " ".join(parts)
+
+
+def duration_text(seconds: float) -> str | float:
+    """What a user would write for ``seconds``; :func:`parse_duration` reads it back exactly.
+
+    Whole seconds are written as the dashboard shows them (``6h``, ``1h 30m``, ``1m 30s``,
+    ``2d``); other values as the shortest exact text among that form and a single unit with a
+    few decimals (``2.5s``, ``1.1h``). Falls back to the float itself (a number is seconds).
+    """
+    seconds = float(seconds)
+    if not math.isfinite(seconds) or seconds < 0:
+        return seconds  # not a valid duration: write it as it is, the reader will refuse it
+    candidates = []
+    if seconds < 2**53:
+        text = _parts(seconds)
+        if _exact(parse_duration, text, seconds):
+            candidates.append(text)
+    if not seconds.is_integer():
+        for unit, size in UNIT_SECONDS.items():
+            text = _rounded(seconds / size, parse_duration, unit, seconds)
+            if text is not None:
+                candidates.append(text)
+    return min(candidates, key=len) if candidates else seconds
+
+
+def rate_text(per_second: float) -> str | float:
+    """What a user would write for a rate; :func:`parse_rate` reads it back exactly.
+
+    A whole count per unit or one per whole seconds, the shortest (``14/h``, ``3/m``, ``1/7s``);
+    else a count with a few decimals (``2.5/h``); else the float itself (a number per second).
+    """
+    rate = float(per_second)
+    if not math.isfinite(rate) or rate <= 0:
+        return rate
+    whole, decimal = [], []
+    for unit, size in UNIT_SECONDS.items():
+        count = rate * size
+        if round(count) >= 1 and _exact(parse_rate, f"{round(count)}/{unit}", rate):
+            whole.append(f"{round(count)}/{unit}")
+        else:
+            text = _rounded(count, parse_rate, f"/{unit}", rate)
+            if text is not None:
+                decimal.append(text)
+    period = 1 / rate  # "1/7s": one every so many whole seconds, the way users write it
+    if period.is_integer() and period < 2**53 and _exact(parse_rate, f"1/{period:.0f}s", rate):
+        whole.append(f"1/{period:.0f}s")
+    for found in (whole, decimal):
+        if found:
+            return min(found, key=len)
+    return rate
+
+
+def _exact(read, text: str, target: float) -> bool:
+    try:
+        return read(text) == target
+    except ValueError:
+        return False

@@ -441,3 +441,14 @@ def test_capacity_two_parameters_draw_one_figure_with_shared_axes():
     assert label["text"].endswith(unit) and label["xref"] == "paper"
     assert any("Settings where" in s.value or "setting meets" in s.value
                for s in [*at.success, *at.warning])  # fmt: skip
+
+
+def test_tour_step_five_states_what_the_replay_shows():
+    """Issue #13: the page's text for profiles-close is filled from the run: at close() (5m)
+    alice-session.3 runs (4–6m) and jobs 4–6 are queued — three of six, not four."""
+    at = start(page="tour")
+    at.selectbox(key="tour_step").set_value(4).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "three of her six session jobs are still queued and one is running" in text
+    assert "Under `ibm-2023` close() fails the queued ones" in text

@@ -7,6 +7,8 @@ the rules cited; none is copied from the program's output.
 
 from __future__ import annotations
 
+import collections
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,7 @@ from sim.cli import main as cli_main
 from sim.explain import UnknownJob, explain
 from sim.replay import state_at
 from sim.teaching import STEPS, compare_profiles, step, with_rules
+from sim.units import parse_duration
 from tests.helpers import job, run, session, starts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -355,3 +358,111 @@ def test_replay_gantt_marks_jobs_that_failed_without_running():
     assert list(marks.x) == [30, 30, 30]
     assert [row[1] for row in marks.customdata] == ["reservation_ended"] * 3
     assert fig.layout.annotations[0].xanchor == "right"  # 30 of 44 min: label leans left
+
+
+# --- the tour's text: every number it states comes from the run (issue #13) ----------------
+
+_COUNT_WORDS = {w: n for n, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+])}  # fmt: skip
+_DURATION_TEXT = re.compile(r"\b\d+(?:\.\d+)?[smhd](?:\s+\d+(?:\.\d+)?[smhd])*\b")
+
+
+def stated_numbers(text: str) -> set[tuple[str, float]]:
+    """Every number ``text`` states: ("duration", seconds) for ``10m`` or ``1h 30m``,
+    ("count", n) for ``7`` or ``seven``. Rule references (R13) and profile names (ibm-2023)
+    are names, not claims."""
+    text = re.sub(r"\bR\d+\b|\bibm-\d{4}\b", " ", text)
+    found = {("duration", parse_duration(m)) for m in _DURATION_TEXT.findall(text)}
+    text = _DURATION_TEXT.sub(" ", text)
+    found |= {("count", float(x)) for x in re.findall(r"\d+(?:\.\d+)?", text)}
+    words = re.findall(r"[a-z]+", text.lower())
+    return found | {("count", float(_COUNT_WORDS[w])) for w in words if w in _COUNT_WORDS}
+
+
+def _reservation_in_force(r: sim.Result, t: float) -> bool:
+    return state_at(r, t).queue["why"].str.contains("reservation").any()
+
+
+def replay_numbers(s, r: sim.Result) -> set[tuple[str, float]]:
+    """What the replay of the step's run shows at the step's moment, read independently of
+    sim.teaching's claims (other tables, other columns where there is a choice)."""
+    now = state_at(r, s.moment)
+    (backend,) = now.backends.to_dict("records")
+    if s.preset == "fig1-session-flow":
+        return set()
+    if s.preset == "fig2-iterative":
+        assert backend["doing"] == "idle_held"  # "the backend stays reserved" between jobs
+        ses = session(r, backend["session_id"])
+        return {("duration", backend["until"] - backend["since"]),
+                ("duration", ses["interactive_ttl"])}  # fmt: skip
+    if s.preset == "fig3-batch":
+        queued = now.queue[now.queue["session_id"] == backend["session_id"]]
+        assert backend["job_id"] == "gina-batch.1"  # only the first waited for its turn
+        return {("count", len(queued))}
+    if s.preset == "fig4-reservation":
+        # The window, as the replay's queue reasons show it (R27), searched minute by minute.
+        start = 0.0
+        while not _reservation_in_force(r, start):
+            start += 60
+        end = start
+        while _reservation_in_force(r, end):
+            end += 60
+        assert not _reservation_in_force(r, start - 1) and _reservation_in_force(r, end - 1)
+        assert state_at(r, start).backends.at[0, "user"] == "hugo"  # his job is not stopped
+        assert backend["user"] == "gina" and job(r, backend["job_id"])["status"] == "DONE"
+        just_before = state_at(r, s.moment - 0.001).queue
+        waiting = just_before[just_before["session_id"] == backend["session_id"]]
+        return {("duration", start), ("duration", end), ("count", len(waiting))}
+    if s.preset == "profiles-close":
+        sid = backend["session_id"]
+        assert backend["doing"] == "job" and sid == "alice-session:session"
+        queued = now.queue[now.queue["session_id"] == sid]
+        return {("count", len(queued)), ("count", 1), ("count", session(r, sid)["jobs"])}
+    if s.preset == "profiles-calibration":
+        assert now.sessions.at[0, "state"] == "active"  # "while the session is active"
+        assert "ibm_teach/cal1" in set(now.queue["job_id"])  # it has fallen due
+        cal = r.timeline[r.timeline["kind"] == "calibration"].iloc[0]
+        return {("duration", cal["end"] - cal["start"])}
+    raise AssertionError(f"no replay reading for step {s.preset}")
+
+
+# Worked out by hand from the preset files: fig2's classical step is 40 s and its ITTL 60 s;
+# fig3's batch has 8 jobs, the first running; fig4's window is 10–30 min and jobs 6–8 of 4
+# minutes each (starts 12, 16, 20, 24, 28 min) are still waiting at 30 min; profiles-close's
+# 2-minute jobs from 0 mean that at 5 min jobs 1–2 are done, 3 runs and 4–6 are queued;
+# profiles-calibration's calibration lasts 10 min.
+BY_HAND = {
+    "fig1-session-flow": set(),
+    "fig2-iterative": {("duration", 40), ("duration", 60)},
+    "fig3-batch": {("count", 7)},
+    "fig4-reservation": {("duration", 600), ("duration", 1800), ("count", 3)},
+    "profiles-close": {("count", 3), ("count", 1), ("count", 6)},
+    "profiles-calibration": {("duration", 600)},
+}
+
+
+@pytest.mark.parametrize("s", STEPS, ids=lambda s: s.preset)
+def test_every_number_a_tour_step_states_is_the_replays(s):
+    r = sim.run(s.scenario)
+    text = s.explain(r)
+    assert "{" not in text and "}" not in text  # every placeholder filled
+    assert stated_numbers(text) == replay_numbers(s, r) == BY_HAND[s.preset], text
+
+
+def test_profiles_close_step_says_three_queued_and_one_running():
+    """The wrong fact of issue #13: at close() (5m) three of the six jobs are queued."""
+    s = step("profiles-close")
+    text = s.explain(sim.run(s.scenario))
+    assert "three of her six session jobs are still queued and one is running" in text
+    assert "four" not in text
+
+
+@pytest.mark.parametrize("s", STEPS, ids=lambda s: s.preset)
+def test_tour_texts_type_no_numbers(s):
+    """A number typed into a step's text or label would not follow the run: none may be."""
+    blank = collections.defaultdict(str)
+    assert stated_numbers(s.template.format_map(blank)) == set()
+    assert stated_numbers(s.moment_label) == set()

@@ -19,7 +19,15 @@ from pydantic import ValidationError
 
 import sim
 from sim.distributions import Distribution, Draws, stream_rng
-from sim.units import format_duration, parse_duration, parse_rate
+from sim.units import (
+    HORIZON,
+    duration_text,
+    format_duration,
+    parse_duration,
+    parse_rate,
+    rate_text,
+)
+from tests.test_properties import scenarios
 
 N = 20_000  # draws per statistical check; sqrt(N) = 141.42
 SQRT_N = math.sqrt(N)
@@ -463,3 +471,133 @@ def test_r33_workload_quantum_draws_come_from_its_own_stream():
     assert _quanta([]) == pytest.approx(expected, rel=1e-12)
     assert _quanta([other]) == pytest.approx(expected, rel=1e-12)
     assert _quanta([other], mode="session") == pytest.approx(expected, rel=1e-12)
+
+
+# --- writing durations and rates back (Download as YAML, the library) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.0, "0s"),
+        (30.0, "30s"),
+        (90.0, "1m 30s"),  # whole seconds: as the dashboard shows them (format_duration)
+        (5400.0, "1h 30m"),
+        (21_600.0, "6h"),  # the issue's `until: 21600.0`
+        (86_400.0, "1d"),
+        (93_784.0, "1d 2h 3m 4s"),  # 86400 + 7200 + 180 + 4
+        (2.5, "2.5s"),
+        (90.5, "90.5s"),  # shorter than "1m 30.5s"
+        (0.00001, "0.00001s"),  # positional: the parser takes no exponent
+        (float("1.1") * 3600, "1.1h"),  # 3960.0000000000005: "1.1h" is the exact text
+        (0.1 + 0.2, "0.30000000000000004s"),  # no shorter text reads back to this float
+    ],
+)
+def test_duration_text_is_what_a_user_writes(seconds, text):
+    assert duration_text(seconds) == text
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("rate", "text"),
+    [
+        (14 / 3600, "14/h"),  # the issue's `rate: 0.0038888888888888888`
+        (20 / 3600, "20/h"),
+        (3 / 60, "3/m"),
+        (1 / 60, "1/m"),  # shorter than "60/h"
+        (0.5, "30/m"),  # a whole count beats "0.5/s"
+        (2.0, "2/s"),
+        (1 / 7, "1/7s"),  # one every 7 s: 3600/7 per hour is no whole count
+        (2.5 / 3600, "60/d"),  # 2.5 per hour = 60 per day
+        (1.234567891, 1.234567891),  # no exact count with up to 6 decimals: the number
+    ],
+)
+def test_rate_text_is_what_a_user_writes(rate, text):
+    assert rate_text(rate) == text
+    assert parse_rate(text) == rate
+
+
+@settings(max_examples=500, deadline=None, database=None, derandomize=True)
+@given(st.floats(min_value=0, max_value=HORIZON, allow_nan=False, allow_infinity=False))
+def test_any_duration_written_reads_back_bit_identical(seconds):
+    # Every duration a scenario may hold is within the 1000-day horizon, far below 2**53 s:
+    # whole d/h/m plus the exact rest in seconds always exists, so the text is never a number.
+    text = duration_text(seconds)
+    assert parse_duration(text) == seconds
+    assert isinstance(text, str)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(
+    # At most 4 × 240 days: within the 1000-day horizon every duration must respect.
+    st.lists(st.tuples(st.integers(0, 240), st.sampled_from("smhd")), min_size=1, max_size=4),
+    st.integers(0, 999),
+)
+def test_durations_users_type_come_back_as_text(parts, millis):
+    typed = " ".join(f"{n}{u}" for n, u in parts) + f" {millis / 1000}s"
+    seconds = parse_duration(typed)
+    text = duration_text(seconds)
+    assert isinstance(text, str) and parse_duration(text) == seconds
+
+
+@settings(max_examples=500, deadline=None, database=None, derandomize=True)
+@given(st.floats(min_value=1e-12, max_value=1e9, allow_nan=False, allow_infinity=False))
+def test_any_rate_written_reads_back_bit_identical(rate):
+    assert parse_rate(rate_text(rate)) == rate
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.integers(1, 100_000), st.sampled_from(["s", "m", "h", "d"]))
+def test_rates_users_type_come_back_as_text(count, unit):
+    rate = parse_rate(f"{count}/{unit}")
+    text = rate_text(rate)
+    assert isinstance(text, str) and parse_rate(text) == rate
+
+
+def test_a_downloaded_scenario_reads_like_the_file_a_user_wrote():
+    """Issue #13 item 9: ``sim/presets/vqe-vs-background.yaml`` says ``until: 6h``, ``rate:
+    14/h``, ``interactive_ttl: 60s``, ``quantum: {exponential: 100s}``; the download says the
+    same in the same words (60 s and 100 s shown as the dashboard shows them), no defaults."""
+    text = sim.preset("vqe-vs-background").to_yaml()
+    lines = set(text.splitlines())
+    expected = [
+        "until: 6h", "  rate: 14/h", "  rate: 12/h", "  stop: 5h", "  start: 30m",
+        "  interactive_ttl: 1m", "  quantum: {exponential: 1m 40s}",
+        "  quantum: {uniform: [30s, 1m 30s]}", "  classical: {exponential: 15s}",
+        "  - {duration: 5m, every: 1h, first_at: 45m}",
+        "- {name: hub-b/research/main, share: 2}", "hubs: {hub-a: 1, hub-b: 1}",
+    ]  # fmt: skip
+    for line in expected:
+        assert line in lines, (line, text)
+    assert "null" not in text and "0.0" not in text  # no defaults, no machine floats
+    assert text.startswith("name: VQE session vs background load\ndescription: >\n")
+
+
+@pytest.mark.parametrize("name", sim.preset_names())
+def test_every_preset_downloads_as_words_and_reads_back_identical(name):
+    original = sim.preset(name)
+    text = original.to_yaml()
+    assert sim.parse_text(text) == original
+    # Every duration and rate field holds text: a float there is machine-speak.
+    import yaml
+
+    def floats(node, path=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from floats(v, f"{path}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                yield from floats(v, f"{path}[{i}]")
+        elif isinstance(node, float):
+            yield path
+
+    assert list(floats(yaml.safe_load(text))) == []
+
+
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+@given(st.data())
+def test_any_valid_scenario_downloads_and_reads_back_identical(data):
+    """Whole scenarios from the property suite's generator (every field kind, allocations
+    included): the human YAML gives back an equal Scenario, floats bit for bit."""
+    original = sim.from_dict(data.draw(scenarios(allocations=data.draw(st.booleans()))))
+    assert sim.parse_text(original.to_yaml()) == original

@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 import sim
-from sim.units import format_duration, parse_duration, parse_rate
+from sim import units
 
 TABLES: dict[str, list[str]] = {
     "backends": ["name"],
@@ -96,28 +96,13 @@ class Located:
 
 
 def duration_text(seconds: float | None) -> str:
-    """``1h 30m`` when that reads back exactly, else the number of seconds."""
-    if seconds is None:
-        return ""
-    text = format_duration(seconds)
-    try:
-        if parse_duration(text) == seconds:
-            return text
-    except ValueError:
-        pass
-    return repr(float(seconds)) if not float(seconds).is_integer() else str(int(seconds))
+    """``1h 30m`` as a user writes it, read back exactly (the writer of the YAML download)."""
+    return "" if seconds is None else str(units.duration_text(seconds))
 
 
 def rate_text(per_second: float | None) -> str:
-    """``20/h`` (or ``/m``, or a number per second) when that reads back exactly."""
-    if per_second is None:
-        return ""
-    for unit, size in (("h", 3600), ("m", 60)):
-        count = round(per_second * size, 6)
-        text = f"{count:g}/{unit}"
-        if parse_rate(text) == per_second:
-            return text
-    return repr(float(per_second))
+    """``20/h`` as a user writes it, read back exactly (the writer of the YAML download)."""
+    return "" if per_second is None else str(units.rate_text(per_second))
 
 
 def distribution_text(value: Any) -> str:

@@ -116,7 +116,7 @@ def main() -> None:
     result = state.run(scenario)
     history = History(result)
     st.subheader(scenario.name)
-    st.markdown(step.explanation)
+    st.markdown(step.explain(result, history))
     st.caption(f"preset `{step.preset}` · rule profile `{scenario.rules}` · "
                f"{len(result.jobs)} jobs")  # fmt: skip
     clicked = replay(step, result, history)
