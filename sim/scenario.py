@@ -40,6 +40,10 @@ from .units import (
 )
 
 MAX_FILE_BYTES = 5_000_000
+# Below these, a value is a slip (1e-300 for 1h), not a scenario: a calibration of under a
+# second, and streams whose mean gap is under a millisecond, would only spin the engine.
+MIN_CALIBRATION = 1.0
+MAX_RATE = 1000.0  # jobs per second
 DEFAULT_MAX_JOBS = 5_000_000
 
 
@@ -132,8 +136,8 @@ class Calibration(_Model):
             )
         if self.at is not None and self.first_at is not None:
             raise ValueError("'first_at' goes with 'every', not with 'at'")
-        if self.duration <= 0:
-            raise ValueError("'duration' must be positive")
+        if self.duration < MIN_CALIBRATION:
+            raise ValueError(f"'duration' must be at least {MIN_CALIBRATION:g} s")
         if self.every is not None and self.every <= self.duration:
             raise ValueError(
                 f"'every' ({format_duration(self.every)}) must be longer than 'duration' "
@@ -227,7 +231,14 @@ class Workload(_Model):
     @field_validator("rate", mode="before")
     @classmethod
     def _rate(cls, v: Any) -> Any:
-        return None if v is None else parse_rate(v)
+        if v is None:
+            return None
+        rate = parse_rate(v)
+        if rate > MAX_RATE:
+            raise ValueError(
+                f"at most {MAX_RATE:g} jobs per second (a mean gap of 1 ms; got {short_repr(v)})"
+            )
+        return rate
 
     @field_serializer("rate")
     def _write_rate(self, value: float | None, info: SerializationInfo) -> Any:
@@ -730,13 +741,50 @@ def load(path: str | Path) -> Scenario:
     return parse_text(raw, source=p.name)
 
 
-def check_size(scenario: Scenario, max_jobs: int = DEFAULT_MAX_JOBS) -> None:
-    """Refuse scenarios too large to finish in reasonable time (raise the cap to run them)."""
+# What a run costs besides its jobs, as multiples of the job cap (``--max-jobs`` raises all of
+# them together). Events: a job logs about four (submit, start, charge, done), a calibration
+# two. Fair-share steps: each start looks at every instance with jobs queued on its backend,
+# so 5,000 instances with 40 jobs each cost 200k × 5,000 steps — minutes — for 200k jobs.
+EVENTS_PER_CAPPED_JOB = 5
+PICK_STEPS_PER_CAPPED_JOB = 50
+
+
+def estimated_end(scenario: Scenario) -> float:
+    """When the run is expected to end: ``until``, else the last workload's expected end (its
+    stop, or its jobs' mean quantum and think times back to back), window or action."""
+    if scenario.until is not None:
+        return scenario.until
+    end = 0.0
+    for w in scenario.workloads:
+        if w.pattern == "stream":
+            last = w.stop if w.stop is not None else w.start + (w.jobs or 0) / (w.rate or 1.0)
+        else:
+            last = w.start + (w.jobs or 0) * (w.quantum.mean + w.classical.mean)
+        end = max(end, last)
+    times = [r.end for r in scenario.reservations] + [a.at for a in scenario.actions]
+    return max([end, *times])
+
+
+def estimated_calibrations(scenario: Scenario) -> dict[tuple[int, int], float]:
+    """Expected occurrences of each calibration, keyed by (backend index, calibration index):
+    a periodic one repeats until the run ends."""
+    end = estimated_end(scenario)
+    out = {}
+    for b, backend in enumerate(scenario.backends):
+        for c, cal in enumerate(backend.calibrations):
+            out[b, c] = 1.0 if cal.every is None else 1.0 + max(0.0, end - cal.start) / cal.every
+    return out
+
+
+def size_problems(scenario: Scenario, max_jobs: int = DEFAULT_MAX_JOBS) -> list[Problem]:
+    """Why ``scenario`` is too big to run under the cap: jobs, events or fair-share work, each
+    naming the field that makes it big."""
     problems = []
     estimate = scenario.estimated_jobs()
     total = sum(estimate.values())
+    index = {w.name: i for i, w in enumerate(scenario.workloads)}
+    hint = "lower it, or raise the cap with --max-jobs"
     if total > max_jobs:
-        index = {w.name: i for i, w in enumerate(scenario.workloads)}
         worst = max(estimate, key=estimate.__getitem__)
         w = scenario.workloads[index[worst]]
         field = "jobs" if w.pattern != "stream" else ("rate" if w.jobs is None else "jobs")
@@ -744,10 +792,47 @@ def check_size(scenario: Scenario, max_jobs: int = DEFAULT_MAX_JOBS) -> None:
             Problem(
                 f"workloads[{index[worst]}].{field}",
                 f"the scenario would simulate about {total:,.0f} jobs, above the cap of "
-                f"{max_jobs:,} (this workload: {estimate[worst]:,.0f}); lower it, or raise the "
-                "cap with --max-jobs",
+                f"{max_jobs:,} (this workload: {estimate[worst]:,.0f}); {hint}",
             )
         )
+    calibrations = estimated_calibrations(scenario)
+    events = 4 * total + 2 * sum(calibrations.values())
+    if events > EVENTS_PER_CAPPED_JOB * max_jobs and calibrations:
+        (b, c), count = max(calibrations.items(), key=lambda item: item[1])
+        if 2 * count > 4 * total:  # the calibrations make it big, not the jobs (named above)
+            problems.append(
+                Problem(
+                    f"backends[{b}].calibrations[{c}].every",
+                    f"the run would log about {events:,.0f} events, above the cap of "
+                    f"{EVENTS_PER_CAPPED_JOB * max_jobs:,}: this calibration alone repeats "
+                    f"about {count:,.0f} times before the run ends; make it less frequent or "
+                    "the run shorter (until), or raise the cap with --max-jobs",
+                )
+            )
+    jobs_on: dict[str, float] = {}
+    instances_on: dict[str, set[str]] = {}
+    users = {u.name: u.instance for u in scenario.users}
+    for w in scenario.workloads:
+        jobs_on[w.backend] = jobs_on.get(w.backend, 0.0) + estimate[w.name]
+        instances_on.setdefault(w.backend, set()).add(users.get(w.user, ""))
+    steps = sum(jobs_on[b] * len(instances_on[b]) for b in jobs_on)
+    if steps > PICK_STEPS_PER_CAPPED_JOB * max_jobs:
+        busiest = max(jobs_on, key=lambda b: jobs_on[b] * len(instances_on[b]))
+        problems.append(
+            Problem(
+                "instances",
+                f"{len(instances_on[busiest]):,} instances compete for {busiest} with about "
+                f"{jobs_on[busiest]:,.0f} jobs: about {steps:,.0f} fair-share steps, above the "
+                f"cap of {PICK_STEPS_PER_CAPPED_JOB * max_jobs:,}; use fewer instances or "
+                "jobs, or raise the cap with --max-jobs",
+            )
+        )
+    return problems
+
+
+def check_size(scenario: Scenario, max_jobs: int = DEFAULT_MAX_JOBS) -> None:
+    """Refuse scenarios too large to finish in reasonable time (raise the cap to run them)."""
+    problems = size_problems(scenario, max_jobs)
     if problems:
         raise ScenarioError(problems)
 

@@ -239,3 +239,83 @@ def test_a_run_that_reaches_the_horizon_says_so():
     assert "warning:" in result.summary()
     ordinary = sim.run(sim.preset("fig1-session-flow"))
     assert ordinary.warnings == []
+
+
+# --- point 5: a cap on work, not only on jobs ------------------------------------------------
+
+
+def _tiny(**extra) -> dict:
+    data = {
+        "name": "tiny",
+        "backends": [{"name": "q"}],
+        "instances": [{"name": "i"}],
+        "users": [{"name": "u", "instance": "i"}],
+        "workloads": [{"name": "w", "user": "u", "backend": "q", "pattern": "batch",
+                       "jobs": 2, "quantum": "10s"}],
+    }  # fmt: skip
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("every", [1e-300, 0.5])
+def test_a_calibration_period_or_duration_below_a_second_is_refused(every):
+    data = _tiny(backends=[{"name": "q", "calibrations": [{"every": every, "duration": 1e-301}]}])
+    problems = problems_of(lambda: sim.from_dict(data))
+    assert [p.path for p in problems] == ["backends[0].calibrations[0]"]
+    assert "at least 1 s" in problems[0].message
+
+
+def test_a_stream_faster_than_one_job_per_millisecond_is_refused():
+    data = _tiny()
+    data["workloads"][0] = {"name": "w", "user": "u", "backend": "q", "pattern": "stream",
+                            "rate": "2000/s", "stop": "1m", "quantum": "10s"}  # fmt: skip
+    [problem] = problems_of(lambda: sim.from_dict(data))
+    assert problem.path == "workloads[0].rate" and "1000 jobs per second" in problem.message
+
+
+def test_frequent_calibrations_over_a_long_run_are_refused_naming_the_calibration(tmp_path):
+    """Every 2 s for 999 days is about 43 million calibrations (86 million events, over the
+    25-million cap: 5 events per capped job) while the run has two jobs: refused before it
+    runs, naming the calibration, at once (it used to need more than 6 GB)."""
+    cal = {"every": "2s", "duration": "1s"}  # first at 2 s: one period in
+    data = _tiny(until="999d", backends=[{"name": "q", "calibrations": [cal]}])
+    scenario = sim.from_dict(data)
+    t0 = time.monotonic()
+    [problem] = problems_of(lambda: sim.run(scenario))
+    assert time.monotonic() - t0 < 1
+    assert problem.path == "backends[0].calibrations[0].every"
+    # At 2 s, 4 s, … up to 999 d = 86,313,600 s: 86,313,600 / 2 = 43,156,800 occurrences.
+    assert "43,156,800 times" in problem.message
+    file = tmp_path / "cal.yaml"
+    file.write_text(yaml.safe_dump(data), encoding="utf-8")
+    proc = cli("run", file)
+    assert proc.returncode == 2 and "calibrations[0].every" in proc.stderr
+
+
+def test_many_instances_times_many_jobs_is_refused_naming_the_instances():
+    """5,000 instances with 40 jobs each on one backend: 200,000 jobs (under the job cap) but
+    200,000 × 5,000 = 10**9 fair-share steps, over the cap of 50 × 5M = 2.5·10**8."""
+    n = 5000
+    data = {
+        "name": "fan-out",
+        "backends": [{"name": "q"}],
+        "instances": [{"name": f"i{k}"} for k in range(n)],
+        "users": [{"name": f"u{k}", "instance": f"i{k}"} for k in range(n)],
+        "workloads": [{"name": f"w{k}", "user": f"u{k}", "backend": "q", "pattern": "batch",
+                       "jobs": 40, "quantum": "1s"} for k in range(n)],
+    }  # fmt: skip
+    [problem] = problems_of(lambda: sim.check_size(sim.from_dict(data)))
+    assert problem.path == "instances"
+    assert "5,000 instances" in problem.message and "1,000,000,000" in problem.message
+    sim.check_size(sim.from_dict(data), max_jobs=20_000_000)  # the cap raises them all
+
+
+def test_every_preset_and_the_benchmark_fleet_are_within_every_cap():
+    import importlib.util
+
+    for name in sim.preset_names():
+        sim.check_size(sim.preset(name))
+    spec = importlib.util.spec_from_file_location("fleet", ROOT / "benchmarks" / "fleet.py")
+    fleet = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fleet)
+    sim.check_size(fleet.fleet(1_000_000))
