@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 import sim
 from sim.distributions import Distribution, Draws, stream_rng
-from sim.units import format_duration, parse_duration, parse_rate
+from sim.units import format_clock, format_duration, format_share, parse_duration, parse_rate
 
 N = 20_000  # draws per statistical check; sqrt(N) = 141.42
 SQRT_N = math.sqrt(N)
@@ -463,3 +463,40 @@ def test_r33_workload_quantum_draws_come_from_its_own_stream():
     assert _quanta([]) == pytest.approx(expected, rel=1e-12)
     assert _quanta([other]) == pytest.approx(expected, rel=1e-12)
     assert _quanta([other], mode="session") == pytest.approx(expected, rel=1e-12)
+
+
+# --- format_clock, format_share (what the dashboard and the explanations show) ---------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "00:00:00"),
+        (42, "00:00:42"),
+        (42.25, "00:00:42.2"),  # 422.5 tenths rounds half to even
+        (0.04, "00:00:00"),
+        (120, "00:02:00"),
+        (3725, "01:02:05"),
+        (3725.4, "01:02:05"),  # past a minute: whole seconds
+        (86_400, "1d 00:00:00"),
+        (3 * 86_400 + 8 * 3600 + 33 * 60 + 17.383, "3d 08:33:17"),
+        (None, ""),
+        (math.nan, ""),
+    ],
+)
+def test_format_clock_is_the_one_time_format(seconds, text):
+    assert format_clock(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        (7.44e-05, "0.00744 %"),  # R7 key = used / (share x window): a fraction of the share
+        (0.007, "0.7 %"),
+        (0.12345, "12.3 %"),
+        (1.5, "150 %"),
+        (0.0, "0 %"),
+    ],
+)
+def test_format_share_reads_as_a_percentage_of_the_share(key, text):
+    assert format_share(key) == text
