@@ -42,7 +42,7 @@ def duration(seconds: float | None) -> str:
 
 
 def clocks(values: Iterable[float], *, column: bool = False) -> list[str]:
-    """:func:`clock` for many values at once (the arithmetic vectorised; as fast as the clock it replaced).
+    """:func:`clock` for many values at once (the arithmetic vectorised).
 
     ``column=True`` writes every value with the same number of day digits (``0d 00:02:00``
     next to ``3d 08:33:13``; ``03d`` next to ``12d``): a table sorts text columns
