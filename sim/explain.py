@@ -98,7 +98,7 @@ class Explanation:
             {
                 "from": [i.start for i in self.intervals],
                 "to": [i.end for i in self.intervals],
-                "seconds": [i.seconds for i in self.intervals],
+                "length": [i.seconds for i in self.intervals],
                 "backend had": [i.kind for i in self.intervals],
                 "holder": [i.holder for i in self.intervals],
                 "user": [i.user for i in self.intervals],

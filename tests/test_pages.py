@@ -162,13 +162,13 @@ def test_reservations_what_if_changes_the_failures():
     failed_before = {m.label: m.value for m in at.metric}
     assert int(failed_before["reservation ended (R28)"]) > 0
     before = specs(at)
-    at.slider(key="res_end").set_value(180).run()  # a window one hour longer
+    at.select_slider(key="res_end").set_value(10800.0).run()  # a window one hour longer
     failed_after = {m.label: m.value for m in at.metric}
     assert int(failed_after["reservation ended (R28)"]) < int(
         failed_before["reservation ended (R28)"]
     )
     assert specs(at)[1:] != before[1:]
-    at.slider(key="res_max_time").set_value(30).run()
+    at.select_slider(key="res_max_time").set_value(1800.0).run()
     assert int({m.label: m.value for m in at.metric}["max_time (R16)"]) > 0
 
 
@@ -313,8 +313,8 @@ def test_tour_steps_replays_and_explains():
     queue = _table_with(at, "position")
     assert queue["job_id"].iloc[0] == "carol-jobs.2"
     # The default explanation: bob-qaoa.1 waited behind Alice's session (R13, R14).
-    assert any("bob-qaoa.1" in m.value and "waited 4m 00s" in m.value for m in at.markdown)
-    at.slider(key="tour_at_fig1-session-flow").set_value(190.0).run()  # Bob has arrived
+    assert any("bob-qaoa.1" in m.value and "waited 00:04:00" in m.value for m in at.markdown)
+    at.select_slider(key="tour_at_fig1-session-flow").set_value(190.0).run()  # Bob has arrived
     queue = _table_with(at, "position")
     assert queue["job_id"].iloc[0] == "bob-qaoa.1"
     at.selectbox(key="tour_job_fig1-session-flow").set_value("alice-vqe.2").run()
