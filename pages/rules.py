@@ -24,8 +24,8 @@ def main() -> None:
     if only_diff:
         table = knobs.differing(table, profiles)
     # Wrapped, not cut off: "what it decides" is the column people come to this page for.
-    widgets.table(table, key="rules_table", wrap={"what it decides": 300},
-                  widths={"knob": "medium", "rules": 70})  # fmt: skip
+    widgets.table(table, key="rules_table", wrap={"what it decides": 340},
+                  widths={"rules": 70})  # fmt: skip
 
     st.subheader(f"This scenario: `{scenario.rules}`")
     if scenario.overrides:

@@ -9,6 +9,8 @@ with one message that says why.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from .scenario import Problem, Scenario, ScenarioError, parse_text
@@ -36,6 +38,19 @@ def _expanded_nodes(node: yaml.Node, memo: dict[int, int]) -> int:
         total += sum(_expanded_nodes(k, memo) + _expanded_nodes(v, memo) for k, v in node.value)
     memo[key] = total
     return total
+
+
+_ITEM = re.compile(r"([a-z_]+)\[(\d+)\]")
+
+
+def describe(problem: Problem) -> str:
+    """A problem as the dashboard shows it for a file: the file's path, which counts from 0 as
+    the contract writes it (``workloads[0].quantum``), then the entries counted from 1 as the
+    scenario editor numbers its rows: ``workloads[0].quantum (workload 1): ...``."""
+    items = [f"{name.removesuffix('s')} {int(i) + 1}" for name, i in _ITEM.findall(problem.path)]
+    if not items:
+        return str(problem)
+    return f"{problem.path} ({', '.join(items)}): {problem.message}"
 
 
 def parse_upload(data: bytes, name: str = "upload") -> Scenario:

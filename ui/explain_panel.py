@@ -13,7 +13,7 @@ from sim.explain import explain
 from sim.units import format_share
 from ui import widgets
 
-WHY_PX = 480  # the "why" column: wide, and wrapped so that no explanation is cut off
+WHY_PX = 300  # the "why" column, wrapped so that no explanation is cut off
 LIST_LIMIT = 5000  # above this many jobs a text box replaces the list (a huge list is slow)
 
 
@@ -64,7 +64,8 @@ def show(result: sim.Result, job_id: str, history=None) -> None:
         f"{clock(e.submitted)}; {status}; waited {duration(e.wait)}."
     )
     if e.intervals:
-        widgets.table(e.table(), wrap={"why": WHY_PX}, widths={"holder": "medium"})
+        # "user" is left out: the why names it, and its width goes to the why.
+        widgets.table(e.table().drop(columns="user"), wrap={"why": WHY_PX})
         fair = [i for i in e.intervals if i.keys]
         if fair:
             with st.expander("Fair-share keys at each pick (R5–R7: the smaller part used goes "

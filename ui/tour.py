@@ -58,7 +58,7 @@ def replay(step: teaching.Step, result, history: History) -> str | None:
                             selection_mode="points", config={"displaylogo": False})  # fmt: skip
     now = state_at(result, at, history)
     st.markdown(f"**At {clock(at)}**")
-    a, b, c = st.columns([2, 4, 3])
+    a, b, c = st.columns([2, 4.5, 3.5])
     with a:
         st.caption("Backend")
         for row in now.backends.itertuples():
@@ -72,8 +72,8 @@ def replay(step: teaching.Step, result, history: History) -> str | None:
             st.markdown("empty")
         else:
             q = now.queue[["position", "job_id", "user", "why"]]
-            widgets.table(q, key=f"tour_queue_{step.preset}", wrap={"why": 300},
-                          widths={"position": 40})  # fmt: skip
+            widgets.table(q, key=f"tour_queue_{step.preset}", wrap={"why": 210},
+                          widths={"position": 70})  # fmt: skip
     with c:
         st.caption("Sessions")
         if now.sessions.empty:
@@ -81,7 +81,7 @@ def replay(step: teaching.Step, result, history: History) -> str | None:
         else:
             # Session ids ("alice-vqe:session") are wrapped, not cut off, in this narrow column.
             s = now.sessions[["session_id", "state", "since"]]
-            widgets.table(s, key=f"tour_sessions_{step.preset}", wrap={"session_id": 110})
+            widgets.table(s, key=f"tour_sessions_{step.preset}", wrap={"session_id": 130})
     return explain_panel.clicked_job([event], result)
 
 

@@ -69,7 +69,7 @@ LENGTH_HELP = "a length of time, hours:minutes:seconds (3d 08:33:13 past a day)"
 LABELS = {"quantum_seconds": "quantum", "usage_seconds": "usage", "idle_held_seconds": "idle held"}
 # Wrapped cells: about this many pixels per character of the dashboard's table font, and per
 # line. Streamlit wraps text only in rows taller than 4rem (64 px).
-CHAR_PX = 7.0
+CHAR_PX = 6.2
 LINE_PX = 21
 WRAP_MIN_PX = 66
 
