@@ -412,3 +412,16 @@ def test_clocks_match_clock_and_a_column_sorts_as_text():
     assert by_value == sorted(column[:-1])
     assert clocks([5, 12 * 86400 + 1], column=True) == ["00d 00:00:05", "12d 00:00:01"]
     assert clocks([120.0, 300.0], column=True) == ["00:02:00", "00:05:00"]
+
+
+def test_failed_vs_parameter_in_seconds_draws_a_unit_axis_and_hovers_clock_times():
+    """Issue 13 item 8: the what-if sliders showed minutes, their charts hours. Given seconds,
+    the axis is in a unit named in its title and the hover writes the slider's hh:mm:ss."""
+    table = pd.DataFrame({"x": [3600.0, 5400.0, 9000.0], "failed": [4, 2, 0]})
+    fig = figures.failed_vs_parameter(table, x_title="window end", selected=5400.0, seconds=True)
+    d = fig.to_dict()
+    assert d["layout"]["xaxis"]["title"]["text"] == "window end (h)"  # 2.5 h span: hours
+    assert list(arr(d["data"][0]["x"])) == [1.0, 1.5, 2.5]
+    assert list(d["data"][0]["customdata"]) == ["01:00:00", "01:30:00", "02:30:00"]
+    assert "window end %{customdata}" in d["data"][0]["hovertemplate"]
+    assert any(s["x0"] == 1.5 for s in d["layout"]["shapes"])  # the chosen 1 h 30 min
