@@ -72,7 +72,7 @@ def replay(step: teaching.Step, result, history: History) -> str | None:
             st.markdown("empty")
         else:
             q = now.queue[["position", "job_id", "user", "why"]]
-            widgets.table(q, key=f"tour_queue_{step.preset}", wrap={"why": 210},
+            widgets.table(q, key=f"tour_queue_{step.preset}", wrap={"why": 200},
                           widths={"position": 70})  # fmt: skip
     with c:
         st.caption("Sessions")
