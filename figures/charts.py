@@ -282,11 +282,21 @@ def failed_vs_parameter(
     selected: float | None = None,
     colors: Mapping[str, str] | None = None,
     title: str | None = "Failed jobs",
+    seconds: bool = False,
 ) -> go.Figure:
     """Failed jobs against a parameter: ``x, failed`` and optional ``series`` columns (one line
-    per series). ``selected`` marks the value currently chosen with a vertical line."""
+    per series). ``selected`` marks the value currently chosen with a vertical line.
+
+    ``seconds=True``: ``x`` (and ``selected``) are times in seconds; the axis is drawn in a unit
+    chosen from the span, with the unit in its title, and the hover writes the time as the
+    dashboard's sliders do (``04:05:00``)."""
     if "series" not in table.columns:
         table = table.assign(series="failed jobs")
+    axis_title, value, per = x_title, "%{x}", 1.0
+    if seconds:
+        unit, per = time_unit(float(table["x"].max()) if len(table) else 0.0)
+        axis_title, value = f"{x_title} ({unit})", "%{customdata}"
+        selected = None if selected is None else selected / per
     labels = list(dict.fromkeys(table["series"].astype(str)))
     cmap = _variant_colors(labels, colors)
     fig = go.Figure()
@@ -295,13 +305,14 @@ def failed_vs_parameter(
         part = table[table["series"].astype(str) == label].sort_values("x")
         fig.add_trace(
             go.Scatter(
-                x=part["x"],
+                x=part["x"] / per,
                 y=part["failed"],
+                customdata=clocks(part["x"]) if seconds else None,
                 mode="lines+markers",
                 name=label,
                 meta="failed",
                 line={"color": cmap.get(label), "dash": dashes[i % len(dashes)]},
-                hovertemplate=f"{x_title} %{{x}}: %{{y}} failed<extra>{label}</extra>",
+                hovertemplate=f"{x_title} {value}: %{{y}} failed<extra>{label}</extra>",
             )
         )
     if selected is not None and math.isfinite(selected):
@@ -312,6 +323,6 @@ def failed_vs_parameter(
         fig,
         title,
         height=320,
-        xaxis={"title": {"text": x_title}},
+        xaxis={"title": {"text": axis_title}},
         yaxis={"title": {"text": "failed jobs"}, "rangemode": "tozero"},
     )

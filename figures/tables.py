@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .timefmt import clocks
+
 SPAN_COLUMNS = ["session_id", "backend", "user", "state", "start", "end"]
 WINDOW_COLUMNS = ["backend", "instance", "start", "end"]
 FAILED = ("ERROR", "CANCELLED")
@@ -135,3 +137,25 @@ def step_envelope(times: np.ndarray, values: np.ndarray, end: float, bins: int) 
     carried_at = np.searchsorted(times, edges[:-1], side="right") - 1
     carried = np.where(carried_at >= 0, values[np.maximum(carried_at, 0)], 0)
     return edges[:-1], np.maximum(peak, carried)
+
+
+# Columns holding a time, by name across the result tables and the dashboard's own tables:
+# moments are seconds since the start of the run, lengths a number of seconds.
+MOMENT_COLUMNS = ("submitted", "started", "finished", "failed_at", "created", "activated",
+                  "ended", "since", "from", "to", "at", "start", "end")  # fmt: skip
+LENGTH_COLUMNS = ("wait", "quantum_seconds", "usage_seconds", "idle_held_seconds", "max_time",
+                  "interactive_ttl", "length", "usage")  # fmt: skip
+
+
+def readable_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for people to read: time columns in the dashboard's one time format
+    (``00:02:00``, ``3d 08:33:13``), written so that sorting the text sorts the times; other
+    float columns rounded to 2 decimals. The CSV downloads keep full precision."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in MOMENT_COLUMNS or column in LENGTH_COLUMNS:
+            if pd.api.types.is_numeric_dtype(out[column]):
+                out[column] = clocks(out[column].to_numpy(dtype=float), column=True)
+        elif pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].round(2)
+    return out

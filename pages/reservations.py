@@ -10,8 +10,8 @@ import streamlit as st
 import figures
 import sim
 from figures import tables
+from figures.timefmt import clock
 from sim import compare
-from sim.units import format_duration
 from ui import reasons, sidebar, state, widgets
 
 GRID = 7  # points per what-if line
@@ -48,7 +48,14 @@ def grid(values: list[float], make) -> pd.DataFrame:
 
 
 def points(low: float, high: float, selected: float) -> list[float]:
-    return sorted({*np.round(np.linspace(low, high, GRID), 2).tolist(), round(selected, 2)})
+    """Times (whole seconds) at which to run the what-if: GRID across [low, high] and the
+    chosen one."""
+    return sorted({*np.round(np.linspace(low, high, GRID)).tolist(), float(round(selected))})
+
+
+def stops(low: float, high: float, chosen: float) -> list[float]:
+    """A time slider's stops: every 5 minutes from ``low`` to ``high``, and ``chosen``."""
+    return sorted({*(float(t) for t in range(int(low), int(high) + 1, 300)), float(round(chosen))})
 
 
 def main() -> None:
@@ -65,8 +72,7 @@ def main() -> None:
         )
         return
     labels = [
-        f"{i + 1}. {r.backend}: {r.instance}, {format_duration(r.start)} to "
-        f"{format_duration(r.end)}"
+        f"{i + 1}. {r.backend}: {r.instance}, {clock(r.start)} to {clock(r.end)}"
         for i, r in enumerate(scenario.reservations)
     ]
     index = st.selectbox(
@@ -96,7 +102,7 @@ def main() -> None:
         & (failed["backend"] == res.backend)
         & np.isclose(failed["failed_at"], res.end)
     ]
-    st.metric(f"Failed when this window ended ({format_duration(res.end)})", len(at_end))
+    st.metric(f"Failed when this window ended ({clock(res.end)})", len(at_end))
     if failed.empty:
         st.success("No job failed in this run.")
     else:
@@ -113,7 +119,7 @@ def main() -> None:
             "reason",
             "why",
         ]
-        st.dataframe(widgets.seconds_table(shown[columns]), hide_index=True, key="res_failed")
+        widgets.table(shown[columns], key="res_failed", wrap={"why": 360})
 
     st.subheader("What if")
     users = {u.name: u.instance for u in scenario.users}
@@ -129,12 +135,12 @@ def main() -> None:
     ]
     length = res.end - res.start
     top = min([res.start + max(3 * length, length + 7200), *later])
-    end_min = st.slider(
-        "Window ends at (minutes from the start of the run)",
-        min_value=int(math.floor(res.start / 60)) + 5,
-        max_value=int(top // 60),
-        value=int(round(res.end / 60)),
-        step=5,
+    # Sliders and charts write times alike (README, "Dashboard": one time format).
+    end = st.select_slider(
+        "Window ends at (time since the start of the run)",
+        options=stops((math.floor(res.start / 60) + 5) * 60, top // 60 * 60, res.end),
+        value=float(round(res.end)),
+        format_func=clock,
         key="res_end",
     )
     workload, max_time = None, None
@@ -148,18 +154,17 @@ def main() -> None:
             knobs.batch_max_time if w.mode == "batch" else knobs.default_max_time
         )
         low = max(5, math.ceil((w.interactive_ttl or 0) / 60))
-        mt_min = st.slider(
-            "Session max_time (minutes)",
-            min_value=low,
-            max_value=int(knobs.max_time_limit // 60),
-            value=max(low, int(round(default / 60))),
-            step=5,
+        chosen_default = max(low * 60, round(default))
+        max_time = st.select_slider(
+            "Session max_time",
+            options=stops(low * 60, knobs.max_time_limit // 60 * 60, chosen_default),
+            value=float(chosen_default),
+            format_func=clock,
             key="res_max_time",
         )
-        workload, max_time = name, mt_min * 60.0
+        workload = name
     else:
         st.caption("No session or batch of the reserved instance runs on this backend.")
-    end = end_min * 60.0
 
     try:
         chosen = failures(state.run(what_if(scenario, index, end, workload, max_time)))
@@ -172,27 +177,29 @@ def main() -> None:
 
     left, right = st.columns(2)
     with left:
-        ends = points(res.start / 3600 + 1 / 12, top / 3600, end / 3600)
-        table = grid(ends, lambda h: what_if(scenario, index, h * 3600, workload, max_time))
+        ends = points(res.start + 300, top, end)
+        table = grid(ends, lambda t: what_if(scenario, index, t, workload, max_time))
         widgets.chart(
             figures.failed_vs_parameter(
                 table,
-                x_title="window end (h)",
-                selected=end / 3600,
+                x_title="window end",
+                selected=end,
                 title="Failed jobs vs the window's end",
+                seconds=True,
             ),
             key="res_grid_end",
         )
     with right:
         if workload is not None:
-            times = points(low / 60, knobs.max_time_limit / 3600, max_time / 3600)
-            table = grid(times, lambda h: what_if(scenario, index, end, workload, h * 3600))
+            times = points(low * 60, knobs.max_time_limit, max_time)
+            table = grid(times, lambda t: what_if(scenario, index, end, workload, t))
             widgets.chart(
                 figures.failed_vs_parameter(
                     table,
-                    x_title="max_time (h)",
-                    selected=max_time / 3600,
+                    x_title="max_time",
+                    selected=max_time,
                     title=f"Failed jobs vs {workload}'s max_time",
+                    seconds=True,
                 ),
                 key="res_grid_max_time",
             )

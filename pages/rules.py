@@ -3,7 +3,7 @@
 import streamlit as st
 
 import sim
-from ui import knobs, sidebar
+from ui import knobs, sidebar, widgets
 
 
 def main() -> None:
@@ -23,7 +23,9 @@ def main() -> None:
     table = knobs.profiles_table(scenario, profiles)
     if only_diff:
         table = knobs.differing(table, profiles)
-    st.dataframe(table, hide_index=True, key="rules_table")
+    # Wrapped, not cut off: "what it decides" is the column people come to this page for.
+    widgets.table(table, key="rules_table", wrap={"what it decides": 340},
+                  widths={"rules": 70})  # fmt: skip
 
     st.subheader(f"This scenario: `{scenario.rules}`")
     if scenario.overrides:

@@ -5,7 +5,7 @@ import streamlit as st
 import sim
 from figures.timefmt import duration
 from sim.presets import DEFAULT
-from sim.uploads import parse_upload
+from sim.uploads import describe, parse_upload
 from ui import drafts, scenario_editor, sidebar, state
 
 FLASH = "scenario_flash"
@@ -71,7 +71,7 @@ def handle_upload(upload) -> None:
     except sim.ScenarioError as err:
         problems = err.problems
     if problems:
-        st.session_state[UPLOAD_PROBLEMS] = (upload.name, [str(p) for p in problems])
+        st.session_state[UPLOAD_PROBLEMS] = (upload.name, [describe(p) for p in problems])
         return
     st.session_state.pop(UPLOAD_PROBLEMS, None)
     st.session_state[FLASH] = f"Loaded and ran {upload.name}."

@@ -69,7 +69,7 @@ def jobs_table(jobs: pd.DataFrame) -> None:
     st.subheader("Jobs")
     shown = jobs_filter(jobs)
     st.caption(f"{len(shown):,} of {len(jobs):,} jobs")
-    st.dataframe(widgets.seconds_table(shown), hide_index=True, key="timeline_jobs")
+    widgets.table(shown, key="timeline_jobs")
 
 
 def main() -> None:

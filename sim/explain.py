@@ -17,6 +17,7 @@ import pandas as pd
 
 from .history import History, Key
 from .results import Result
+from .units import format_clock, format_share
 
 # The rule behind each failure reason (docs/model.md, "Jobs").
 REASON_RULES: dict[str, tuple[str, str]] = {
@@ -97,7 +98,7 @@ class Explanation:
             {
                 "from": [i.start for i in self.intervals],
                 "to": [i.end for i in self.intervals],
-                "seconds": [i.seconds for i in self.intervals],
+                "length": [i.seconds for i in self.intervals],
                 "backend had": [i.kind for i in self.intervals],
                 "holder": [i.holder for i in self.intervals],
                 "user": [i.user for i in self.intervals],
@@ -107,10 +108,7 @@ class Explanation:
         )
 
     def to_text(self) -> str:
-        from .units import format_duration
-
-        def t(x: float) -> str:
-            return format_duration(round(x, 3))
+        t = format_clock  # the dashboard's time format, so CLI and panel read alike
 
         head = (f"{self.job_id} ({self.user}, {self.instance}) on {self.backend}: submitted at "
                 f"{t(self.submitted)}, {self.status}")  # fmt: skip
@@ -301,16 +299,19 @@ def _fair_share(h: History, job, lo, hi, jid, user, keys: dict[str, Key], extra,
             )
             tie = "; a tie goes to the older job" if cmp == "=" else ""
             words = (
-                f"{jid} ({user}) ran: fair share put {theirs} (key {_k(k_theirs)}) "
-                f"{cmp} this job's {mine} (key {_k(k_mine)}){tie}"
+                f"{jid} ({user}) ran: fair share put {theirs} ({_k(k_theirs)}) "
+                f"{'level with' if cmp == '=' else 'ahead of'} this job's {mine} "
+                f"({_k(k_mine)}){tie}"
             )
     return Interval(lo, hi, "job", jid, user, rules + plus, words + extra, shown)
 
 
 def _k(key: Key) -> str:
+    """A key (R7) as the part of its share an instance used: lower goes first."""
     if key.group_key != key.key:
-        return f"group {key.group_key:.3g}, project {key.key:.3g}"
-    return f"{key.key:.3g}"
+        return (f"its group used {format_share(key.group_key)} of the group's share, "
+                f"the project {format_share(key.key)} of its own")  # fmt: skip
+    return f"used {format_share(key.key)} of its share"
 
 
 def _idle(h: History, job, lo, hi) -> Interval:
@@ -364,6 +365,4 @@ def _outcome(result, h: History, job, sid: str, ran: bool) -> tuple[str, tuple[s
 
 
 def result_time(seconds: float) -> str:
-    from .units import format_duration
-
-    return format_duration(round(float(seconds), 3))
+    return format_clock(float(seconds))

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .history import History
 from .results import Result
+from .units import format_share
 
 SESSION_STATES = ("pending", "active", "inactive", "closed")
 
@@ -30,10 +31,7 @@ class ReplayState:
     sessions: pd.DataFrame  # session_id, user, backend, mode, state, since
 
     def to_text(self) -> str:
-        from .units import format_duration
-
-        def t(x: float) -> str:
-            return format_duration(round(float(x), 3))
+        from .units import format_clock as t  # the dashboard's time format
 
         lines = [f"at {t(self.time)}:"]
         for b in self.backends.itertuples():
@@ -143,7 +141,7 @@ def _queue(h: History, pos: int, t: float, sessions: pd.DataFrame) -> pd.DataFra
                 rank, why = (5, 0.0, 0.0), f"{inst} is over its allocation (R10)"
             else:
                 rank = (3.5, k.group_key, k.key)
-                why = f"fair share: {inst} key {k.key:.3g} (R5–R7)"
+                why = f"fair share: {inst} used {format_share(k.key)} of its share (R5–R7)"
             ranked.append((rank, job["submit_pos"], jid, job, why))
         due = _due_calibrations(h, b, pos)
         blocked = holder_blocks and h.knobs.session_blocks_calibration

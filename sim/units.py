@@ -276,3 +276,43 @@ def _exact(read, text: str, target: float) -> bool:
         return read(text) == target
     except ValueError:
         return False
+
+
+def format_clock(seconds: float | None) -> str:
+    """The one way the dashboard and the explanations write a time: ``hh:mm:ss``.
+
+    Used alike for a moment (time since the start of the run) and for a length of time, so
+    that ``from``, ``to`` and the length of an interval read the same way:
+    ``00:02:00``, ``01:02:05``, ``3d 08:33:13`` past a day. Whole seconds, except under a
+    minute, where a value that is not whole keeps its tenth (``00:00:07.5``): short quanta and
+    waits would otherwise round to nothing. ``""`` for a missing value (None, NaN, infinity).
+    """
+    if seconds is None or not math.isfinite(seconds):
+        return ""
+    sign = "-" if seconds < 0 else ""
+    value = abs(float(seconds))
+    tenths = round(value * 10)  # figures.timefmt.clocks rounds the same way (half to even)
+    if tenths < 600 and tenths % 10:
+        return f"{sign}00:00:{tenths // 10:02d}.{tenths % 10}"
+    whole = round(value)
+    days, rest = divmod(whole, 86400)
+    h, rest = divmod(rest, 3600)
+    m, s = divmod(rest, 60)
+    text = f"{h:02d}:{m:02d}:{s:02d}"
+    return f"{sign}{days}d {text}" if days else sign + text
+
+
+def format_share(key: float) -> str:
+    """A fair-share key (R7: usage in the window / (share × window)) as the part of its share
+    an instance has used: ``0.7 %``, ``0.00744 %``, ``120 %``. Three significant digits,
+    never scientific notation (``7.44e-05`` reads as noise to most people)."""
+    if not math.isfinite(key):
+        return ""
+    percent = key * 100
+    if percent == 0:
+        return "0 %"
+    digits = max(0, 2 - math.floor(math.log10(abs(percent))))
+    text = f"{percent:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} %"

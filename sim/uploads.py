@@ -7,9 +7,24 @@ Anything refused raises :class:`sim.ScenarioError` with one message that says wh
 
 from __future__ import annotations
 
+import re
+
 from .scenario import Problem, Scenario, ScenarioError, parse_text
 
 MAX_UPLOAD_BYTES = 1_000_000
+
+
+_ITEM = re.compile(r"([a-z_]+)\[(\d+)\]")
+
+
+def describe(problem: Problem) -> str:
+    """A problem as the dashboard shows it for a file: the file's path, which counts from 0 as
+    the contract writes it (``workloads[0].quantum``), then the entries counted from 1 as the
+    scenario editor numbers its rows: ``workloads[0].quantum (workload 1): ...``."""
+    items = [f"{name.removesuffix('s')} {int(i) + 1}" for name, i in _ITEM.findall(problem.path)]
+    if not items:
+        return str(problem)
+    return f"{problem.path} ({', '.join(items)}): {problem.message}"
 
 
 def parse_upload(data: bytes, name: str = "upload") -> Scenario:

@@ -832,3 +832,17 @@ def test_accepted_fuzz_outputs_are_real_scenarios():
     """Sanity for the fuzzers: the mutation space contains valid scenarios too."""
     assert isinstance(sim.from_dict(edit(base(), {"name": "renamed"})), sim.Scenario)
     assert math.isfinite(sim.from_dict(base()).workloads[1].rate)
+
+
+def test_an_uploads_problems_count_entries_from_1_next_to_the_files_path():
+    """Issue 13 item 8: upload errors counted rows from 0 (``workloads[1]``) where the editor
+    counts from 1. The path stays the file's (the contract fixes it); the message adds the
+    entry counted from 1, as the editor numbers its rows."""
+    from sim.uploads import describe, parse_upload
+
+    data = edit(base(), {"workloads.1.start": -1, "backends.0.calibrations.0.duration": "5x"})
+    problems = refused(lambda: parse_upload(yaml.safe_dump(data).encode(), "bad.yaml"))
+    text = sorted(describe(p) for p in problems)
+    assert text[0].startswith("backends[0].calibrations[0].duration (backend 1, calibration 1): ")
+    assert text[1].startswith("workloads[1].start (workload 2): ")
+    assert describe(sim.Problem("seed", "must be an integer")) == "seed: must be an integer"

@@ -320,9 +320,11 @@ def test_time_units_and_labels():
     assert time_unit(3600) == ("min", 60.0)
     assert time_unit(6 * 3600) == ("h", 3600.0)
     assert time_unit(30 * 86400) == ("d", 86400.0)
-    assert clock(3725) == "1:02:05" and clock(90061) == "1d 01:01:01" and clock(None) == ""
-    assert clocks(np.array([3725.0, np.nan])) == ["1:02:05", ""]
-    assert duration(42.25) == "42.2 s" and duration(302) == "5m 02s" and duration(7500) == "2h 05m"
+    assert clock(3725) == "01:02:05" and clock(90061) == "1d 01:01:01" and clock(None) == ""
+    assert clocks(np.array([3725.0, np.nan])) == ["01:02:05", ""]
+    # A length reads like a moment (one format, README "Dashboard"): 302 s is 5 min 2 s.
+    assert duration(42.25) == "00:00:42.2" and duration(302) == "00:05:02"
+    assert duration(7500) == "02:05:00"  # 2 h 5 min, seconds kept (the old "2h 05m" dropped them)
 
 
 def test_figures_and_the_model_import_no_streamlit():
@@ -460,3 +462,40 @@ def test_sweep_target_is_in_the_axis_unit_and_labelled_outside_the_data():
     assert label.xref == "paper" and label.x >= 1 and label.xanchor == "left"
     assert label.yref == "y" and label.y == 3.0
     assert fig.layout.margin.r >= 60  # room for it
+
+
+def test_one_time_format_with_tenths_only_under_a_minute():
+    """Issue 13 item 8: the explain panel mixed ``3d 08:33:13`` and ``3d 8h 33m 17.383s``."""
+    day = 86400
+    assert clock(3 * day + 8 * 3600 + 33 * 60 + 13.383) == "3d 08:33:13"
+    assert clock(120) == "00:02:00"  # the tour's panel said 0:02:00, its slider 120.00
+    assert clock(7.46) == "00:00:07.5" and clock(7.04) == "00:00:07"
+    assert clock(59.96) == "00:01:00" and clock(75.4) == "00:01:15"  # tenths only under 1 min
+    assert duration(0.25) == "00:00:00.2"  # a quarter second does not vanish (half to even)
+
+
+def test_clocks_match_clock_and_a_column_sorts_as_text():
+    rng = np.random.default_rng(5)
+    values = np.concatenate([rng.uniform(0, 70, 2000), rng.exponential(90_000, 2000),
+                             [0.05, 0.25, 2.5, 59.95, 60.5, np.nan]])  # fmt: skip
+    assert clocks(values) == [clock(v) for v in values]
+    # Within a column every value has as many day digits as the largest, so that sorting the
+    # text (as a table does) puts the times in order.
+    column = clocks(values, column=True)
+    by_value = [column[i] for i in np.argsort(values[:-1], kind="stable")]
+    assert by_value == sorted(column[:-1])
+    assert clocks([5, 12 * 86400 + 1], column=True) == ["00d 00:00:05", "12d 00:00:01"]
+    assert clocks([120.0, 300.0], column=True) == ["00:02:00", "00:05:00"]
+
+
+def test_failed_vs_parameter_in_seconds_draws_a_unit_axis_and_hovers_clock_times():
+    """Issue 13 item 8: the what-if sliders showed minutes, their charts hours. Given seconds,
+    the axis is in a unit named in its title and the hover writes the slider's hh:mm:ss."""
+    table = pd.DataFrame({"x": [3600.0, 5400.0, 9000.0], "failed": [4, 2, 0]})
+    fig = figures.failed_vs_parameter(table, x_title="window end", selected=5400.0, seconds=True)
+    d = fig.to_dict()
+    assert d["layout"]["xaxis"]["title"]["text"] == "window end (h)"  # 2.5 h span: hours
+    assert list(arr(d["data"][0]["x"])) == [1.0, 1.5, 2.5]
+    assert list(d["data"][0]["customdata"]) == ["01:00:00", "01:30:00", "02:30:00"]
+    assert "window end %{customdata}" in d["data"][0]["hovertemplate"]
+    assert any(s["x0"] == 1.5 for s in d["layout"]["shapes"])  # the chosen 1 h 30 min

@@ -8,6 +8,7 @@ field and keeps what was typed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -162,13 +163,13 @@ def test_reservations_what_if_changes_the_failures():
     failed_before = {m.label: m.value for m in at.metric}
     assert int(failed_before["reservation ended (R28)"]) > 0
     before = specs(at)
-    at.slider(key="res_end").set_value(180).run()  # a window one hour longer
+    at.select_slider(key="res_end").set_value(10800.0).run()  # a window one hour longer
     failed_after = {m.label: m.value for m in at.metric}
     assert int(failed_after["reservation ended (R28)"]) < int(
         failed_before["reservation ended (R28)"]
     )
     assert specs(at)[1:] != before[1:]
-    at.slider(key="res_max_time").set_value(30).run()
+    at.select_slider(key="res_max_time").set_value(1800.0).run()
     assert int({m.label: m.value for m in at.metric}["max_time (R16)"]) > 0
 
 
@@ -313,8 +314,8 @@ def test_tour_steps_replays_and_explains():
     queue = _table_with(at, "position")
     assert queue["job_id"].iloc[0] == "carol-jobs.2"
     # The default explanation: bob-qaoa.1 waited behind Alice's session (R13, R14).
-    assert any("bob-qaoa.1" in m.value and "waited 4m 00s" in m.value for m in at.markdown)
-    at.slider(key="tour_at_fig1-session-flow").set_value(190.0).run()  # Bob has arrived
+    assert any("bob-qaoa.1" in m.value and "waited 00:04:00" in m.value for m in at.markdown)
+    at.select_slider(key="tour_at_fig1-session-flow").set_value(190.0).run()  # Bob has arrived
     queue = _table_with(at, "position")
     assert queue["job_id"].iloc[0] == "bob-qaoa.1"
     at.selectbox(key="tour_job_fig1-session-flow").set_value("alice-vqe.2").run()
@@ -452,3 +453,90 @@ def test_tour_step_five_states_what_the_replay_shows():
     text = " ".join(m.value for m in at.markdown)
     assert "three of her six session jobs are still queued and one is running" in text
     assert "Under `ibm-2023` close() fails the queued ones" in text
+
+
+# --- issue 13, items 8 and 11: one time format, units on every column, nothing cut off ------
+
+CLOCK = r"^(\d+d )?\d\d:\d\d:\d\d(\.\d)?$"
+# Measured in Chromium (issue 13 screenshots): the dashboard's table font takes about 5.8 px
+# per character, a wrapped line 21 px; Streamlit wraps only rows taller than 64 px.
+MEASURED_CHAR_PX = 5.8
+
+
+def _frame(at: AppTest, column: str):
+    """The first dataframe element that has ``column``, with its column configs."""
+    import json
+
+    element = next(d for d in at.dataframe if column in d.value.columns)
+    return element.value, json.loads(element.proto.columns or "{}"), element.proto.row_height
+
+
+def _fits(texts, config: dict, row_height: int | None) -> bool:
+    """Whether the longest text fits the column's width, on the lines its row height holds."""
+    longest = max(len(str(t)) for t in texts)
+    per_line = (config["width"] - 16) / MEASURED_CHAR_PX
+    lines = 1 if not row_height or row_height <= 64 else (row_height - 8) // 21
+    return lines * per_line >= longest
+
+
+def test_jobs_and_failed_tables_show_times_with_their_unit():
+    at = goto(start("reservation-window"), "timeline")
+    jobs, config, _ = _frame(at, "submitted")
+    row = jobs.set_index("job_id").loc["others.2"]
+    # others.2 was submitted at 126.94 s = 2 min 6.94 s and ran 217.59 s = 3 min 37.59 s.
+    assert row["submitted"] == "00:02:07" and row["quantum_seconds"] == "00:03:38"
+    assert jobs.set_index("job_id").at["others.1", "submitted"] == "00:00:18.7"  # 18.72 s
+    for column in ("submitted", "started", "finished", "wait", "quantum_seconds"):
+        assert config[column]["label"].endswith("(hh:mm:ss)"), column
+        assert jobs[column].str.fullmatch(CLOCK + "|").all(), column
+    at = goto(at, "reservations")
+    failed, config, _ = _frame(at, "failed_at")
+    # The window is 1h–2h: its session's jobs were submitted at 1 h and failed at its end.
+    row = failed.set_index("job_id").loc["characterization.55"]
+    assert (row["submitted"], row["failed_at"], row["started"]) == ("01:00:00", "02:00:00", "")
+    assert config["failed_at"]["label"] == "failed_at (hh:mm:ss)"
+
+
+def test_explain_panel_writes_one_time_format_and_shares_and_wraps_the_why():
+    at = goto(start(), "tour")
+    at.selectbox(key="tour_job_fig1-session-flow").set_value("carol-jobs.2").run()
+    text = " ".join(m.value for m in at.markdown)
+    # carol-jobs.2: submitted at 0, started at 640 s = 10 min 40 s after waiting all of it.
+    assert "submitted at 00:00:00" in text and "waited 00:10:40" in text
+    assert "started at 00:10:40" in text  # not 10m 40s: the same format as the table
+    table, config, height = _frame(at, "backend had")
+    assert list(table["from"][:2]) == ["00:00:00", "00:02:00"]
+    assert list(table["length"][:2]) == ["00:02:00", "00:01:00"]
+    assert config["length"]["label"] == "length (hh:mm:ss)"
+    assert _fits(table["why"], config["why"], height)
+    keys, config, _ = _frame(at, "share used")
+    assert keys["share used"].str.fullmatch(r"\d+(\.\d+)? %").all()  # not 7.44e-05
+    assert config["usage"]["label"] == "usage (hh:mm:ss)"
+
+
+def test_tour_slider_and_tables_read_like_its_panel():
+    at = goto(start(), "tour")
+    slider = at.select_slider(key="tour_at_fig1-session-flow")
+    assert slider.value == 120.0 and slider.options[120] == "00:02:00"  # was "120.00"
+    assert any(m.value == "**At 00:02:00**" for m in at.markdown)
+    sessions, config, height = _frame(at, "session_id")
+    assert _fits(sessions["session_id"], config["session_id"], height)  # was cut off
+    assert config["since"]["label"] == "since (hh:mm:ss)"
+    queue, config, height = _frame(at, "position")
+    assert _fits(queue["why"], config["why"], height)
+
+
+def test_rules_table_shows_what_each_knob_decides_whole():
+    at = goto(start(), "rules")
+    table, config, height = _frame(at, "what it decides")
+    assert _fits(table["what it decides"], config["what it decides"], height)
+
+
+def test_reservation_what_if_sliders_step_through_clock_times():
+    at = goto(start("reservation-window"), "reservations")
+    end = at.select_slider(key="res_end")
+    assert end.value == 7200.0 and "02:00:00" in end.options  # the window ends at 2 h
+    max_time = at.select_slider(key="res_max_time")
+    assert all(re.fullmatch(CLOCK, o) for o in max_time.options)
+    charts = specs(at)
+    assert '"text":"window end (h)"' in charts[-2] and '"02:00:00"' in charts[-2]

@@ -466,3 +466,26 @@ def test_tour_texts_type_no_numbers(s):
     blank = collections.defaultdict(str)
     assert stated_numbers(s.template.format_map(blank)) == set()
     assert stated_numbers(s.moment_label) == set()
+
+
+def test_explain_and_replay_write_keys_as_shares_and_times_as_clocks():
+    """Issue 13 item 8: keys read as a part of the share, times in the dashboard's one format."""
+    r = run(
+        [
+            {"name": "a", "user": "a", "pattern": "batch", "jobs": 1, "quantum": 60, "start": 10},
+            {"name": "b", "user": "b", "pattern": "batch", "jobs": 2, "quantum": 60},
+        ]
+    )
+    e = explain(r, "b.2")
+    # B's key at 60 s: 60 s / (0.5 × 28 days = 1,209,600 s) = 4.96e-05, i.e. 0.00496 %.
+    assert e.intervals[1].text == (
+        "a.1 (a) ran: fair share put A (used 0 % of its share) ahead of this job's B "
+        "(used 0.00496 % of its share)"
+    )
+    text = e.to_text()
+    assert "submitted at 00:00:00" in text and "waited 00:02:00:" in text
+    assert "  00:01:00 – 00:02:00 (00:01:00): a.1 (a) ran" in text
+    assert "then: started at 00:02:00: fair share picked it [R5, R7]" in text
+    # The tour's queue at 90 s: a.1 runs, b.2 waits with B's 60 s charged.
+    why = state_at(r, 90).queue.set_index("job_id").at["b.2", "why"]
+    assert why == "fair share: B used 0.00496 % of its share (R5–R7)"

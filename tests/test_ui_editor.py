@@ -92,7 +92,7 @@ def test_problems_name_the_table_row_and_field():
     assert ("calibrations", 2, "backend") in where
     assert ("general", None, "until") in where
     text = {str(p) for p in problems}
-    assert "row 2, quantum: a duration cannot be negative (got '-3s')" in text
+    assert "row 2 (workloads[1]), quantum: a duration cannot be negative (got '-3s')" in text
 
 
 def test_a_blank_row_does_not_shift_the_row_numbers():
@@ -167,3 +167,14 @@ def test_profiles_table_has_every_knob_with_its_rules():
         "open_plan_sessions",
         "idle_session_close",
     }
+
+
+def test_a_problem_names_the_editor_row_from_1_and_the_files_entry():
+    """Issue 13 item 8: the editor's row 3 after a blank row is the file's users[1], and the
+    message says both, so that it matches what an upload of that file reports."""
+    _, general, frames = tables()
+    blank = pd.DataFrame([{"name": None, "instance": None}])
+    edited = pd.concat([blank, frames["users"]], ignore_index=True)
+    edited.loc[2, "instance"] = "nowhere"
+    _, problems = editor.build(general, {**frames, "users": edited})
+    assert str(problems[0]).startswith("row 3 (users[1]), instance: unknown instance 'nowhere'")

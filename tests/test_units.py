@@ -22,7 +22,9 @@ from sim.distributions import Distribution, Draws, stream_rng
 from sim.units import (
     HORIZON,
     duration_text,
+    format_clock,
     format_duration,
+    format_share,
     parse_duration,
     parse_rate,
     rate_text,
@@ -601,3 +603,40 @@ def test_any_valid_scenario_downloads_and_reads_back_identical(data):
     included): the human YAML gives back an equal Scenario, floats bit for bit."""
     original = sim.from_dict(data.draw(scenarios(allocations=data.draw(st.booleans()))))
     assert sim.parse_text(original.to_yaml()) == original
+
+
+# --- format_clock, format_share (what the dashboard and the explanations show) ---------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "00:00:00"),
+        (42, "00:00:42"),
+        (42.25, "00:00:42.2"),  # 422.5 tenths rounds half to even
+        (0.04, "00:00:00"),
+        (120, "00:02:00"),
+        (3725, "01:02:05"),
+        (3725.4, "01:02:05"),  # past a minute: whole seconds
+        (86_400, "1d 00:00:00"),
+        (3 * 86_400 + 8 * 3600 + 33 * 60 + 17.383, "3d 08:33:17"),
+        (None, ""),
+        (math.nan, ""),
+    ],
+)
+def test_format_clock_is_the_one_time_format(seconds, text):
+    assert format_clock(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        (7.44e-05, "0.00744 %"),  # R7 key = used / (share x window): a fraction of the share
+        (0.007, "0.7 %"),
+        (0.12345, "12.3 %"),
+        (1.5, "150 %"),
+        (0.0, "0 %"),
+    ],
+)
+def test_format_share_reads_as_a_percentage_of_the_share(key, text):
+    assert format_share(key) == text

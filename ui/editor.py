@@ -76,17 +76,24 @@ MAPPINGS = {"overrides", "hubs", "groups"}
 
 @dataclass(frozen=True)
 class Located:
-    """A problem placed in the editor: ``table`` (or ``general``), 0-based ``row``, ``field``."""
+    """A problem placed in the editor: ``table`` (or ``general``), 0-based ``row``, ``field``,
+    and ``path``, the entry in the scenario file (``workloads[1]``) when it made it there.
+
+    Shown as ``row 3 (workloads[1]), quantum: ...``: rows counted from 1 as the editor numbers
+    them, next to the file's path, which counts from 0 (the contract's field paths) and skips
+    blank rows, so that an upload's message and the editor's name the same entry.
+    """
 
     table: str
     row: int | None
     field: str | None
     message: str
+    path: str = ""
 
     def __str__(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"row {self.row + 1}")
+            where.append(f"row {self.row + 1}" + (f" ({self.path})" if self.path else ""))
         if self.field:
             where.append(self.field)
         return f"{', '.join(where)}: {self.message}" if where else self.message
@@ -287,12 +294,20 @@ def scenario_data(
     return data, sources, problems
 
 
-def locate(path: str, sources: Mapping[str, tuple[str, int]]) -> tuple[str, int | None, str | None]:
-    """(table, row, field) for a problem path such as ``workloads[0].quantum``."""
+def source(path: str, sources: Mapping[str, tuple[str, int]]) -> str:
+    """The entry (``workloads[0]``) a problem path such as ``workloads[0].quantum`` is in."""
     for prefix in sorted(sources, key=len, reverse=True):
         if path == prefix or path.startswith((prefix + ".", prefix + "[")):
-            table, row = sources[prefix]
-            return table, row, path[len(prefix) :].lstrip(".") or None
+            return prefix
+    return ""
+
+
+def locate(path: str, sources: Mapping[str, tuple[str, int]]) -> tuple[str, int | None, str | None]:
+    """(table, row, field) for a problem path such as ``workloads[0].quantum``."""
+    prefix = source(path, sources)
+    if prefix:
+        table, row = sources[prefix]
+        return table, row, path[len(prefix) :].lstrip(".") or None
     top = re.match(r"[A-Za-z_]+", path)
     if top and top.group(0) in TABLES:
         rest = path[len(top.group(0)) :].lstrip(".")
@@ -319,7 +334,7 @@ def locate_all(
     out = []
     for p in problems:
         table, row, field = locate(p.path, sources or {})
-        out.append(Located(table, row, field, p.message))
+        out.append(Located(table, row, field, p.message, source(p.path, sources or {})))
     return out
 
 

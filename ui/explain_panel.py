@@ -10,7 +10,10 @@ import sim
 from figures.selection import selected_job
 from figures.timefmt import clock, duration
 from sim.explain import explain
+from sim.units import format_share
+from ui import widgets
 
+WHY_PX = 300  # the "why" column, wrapped so that no explanation is cut off
 LIST_LIMIT = 5000  # above this many jobs a text box replaces the list (a huge list is slow)
 
 
@@ -58,23 +61,21 @@ def show(result: sim.Result, job_id: str, history=None) -> None:
     status = e.status + (f" ({e.reason})" if e.reason else "")
     st.markdown(
         f"**{e.job_id}** — {e.user}, instance `{e.instance}`, on {e.backend}; submitted at "
-        f"{clock(e.submitted)}; {status}; waited {duration(e.wait) or '0 s'}."
+        f"{clock(e.submitted)}; {status}; waited {duration(e.wait)}."
     )
     if e.intervals:
-        table = e.table()
-        for column in ("from", "to"):
-            table[column] = [clock(v) for v in table[column]]
-        table["seconds"] = table["seconds"].round(2)
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={"why": st.column_config.TextColumn(width="large")})  # fmt: skip
+        # "user" is left out: the why names it, and its width goes to the why.
+        widgets.table(e.table().drop(columns="user"), wrap={"why": WHY_PX})
         fair = [i for i in e.intervals if i.keys]
         if fair:
-            with st.expander("Fair-share keys at each pick (R5–R7: lower goes first)"):
+            with st.expander("Fair-share keys at each pick (R5–R7: the smaller part used goes "
+                             "first)"):  # fmt: skip
                 rows = [
-                    {"at": clock(i.start), "picked": i.holder, "instance": k.instance,
-                     "group key": k.group_key, "key": k.key, "usage (s)": round(k.used, 2)}
+                    {"at": i.start, "picked": i.holder, "instance": k.instance,
+                     "group: share used": format_share(k.group_key),
+                     "share used": format_share(k.key), "usage": k.used}
                     for i in fair for k in i.keys
                 ]  # fmt: skip
-                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+                widgets.table(pd.DataFrame(rows))
     rules = f" ({', '.join(e.outcome_rules)})" if e.outcome_rules else ""
     st.markdown(f"Then: {e.outcome}{rules}.")

@@ -4,6 +4,8 @@ this job wait?", and — for the profile steps — the same scenario under two r
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -39,12 +41,11 @@ def replay(step: teaching.Step, result, history: History) -> str | None:
     """The annotated Gantt with a time slider; below it, the state at that time. Returns the
     job clicked on the chart, if any."""
     end = float(result.end_time)
-    at = st.slider(
-        "Replay: time since the start (seconds)",
-        min_value=0.0,
-        max_value=max(end, 1.0),
-        value=min(step.moment, end),
-        step=1.0,
+    at = st.select_slider(
+        "Replay: time since the start",
+        options=replay_times(end),
+        value=float(min(round(step.moment), math.floor(end))),
+        format_func=clock,  # the time format of the panel below and of the chart's labels
         key=f"tour_at_{step.preset}",
         help="the solid line on the chart; the dashed one marks the moment this step is about",
     )
@@ -57,7 +58,7 @@ def replay(step: teaching.Step, result, history: History) -> str | None:
                             selection_mode="points", config={"displaylogo": False})  # fmt: skip
     now = state_at(result, at, history)
     st.markdown(f"**At {clock(at)}**")
-    a, b, c = st.columns([2, 4, 2])
+    a, b, c = st.columns([2, 4.5, 3.5])
     with a:
         st.caption("Backend")
         for row in now.backends.itertuples():
@@ -71,15 +72,23 @@ def replay(step: teaching.Step, result, history: History) -> str | None:
             st.markdown("empty")
         else:
             q = now.queue[["position", "job_id", "user", "why"]]
-            st.dataframe(q, hide_index=True, width="stretch", key=f"tour_queue_{step.preset}")
+            widgets.table(q, key=f"tour_queue_{step.preset}", wrap={"why": 200},
+                          widths={"position": 70})  # fmt: skip
     with c:
         st.caption("Sessions")
         if now.sessions.empty:
             st.markdown("none open yet")
         else:
-            s = now.sessions[["session_id", "state"]].assign(since=now.sessions["since"].map(clock))
-            st.dataframe(s, hide_index=True, width="stretch", key=f"tour_sessions_{step.preset}")
+            # Session ids ("alice-vqe:session") are wrapped, not cut off, in this narrow column.
+            s = now.sessions[["session_id", "state", "since"]]
+            widgets.table(s, key=f"tour_sessions_{step.preset}", wrap={"session_id": 130})
     return explain_panel.clicked_job([event], result)
+
+
+def replay_times(end: float) -> list[float]:
+    """The replay slider's stops: every whole second of the run, and its end."""
+    stops = [float(t) for t in range(math.floor(end) + 1)]
+    return stops if end == stops[-1] else [*stops, end]
 
 
 def compare(step: teaching.Step) -> None:

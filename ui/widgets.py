@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 import sim
+from figures import tables
 from figures.colors import colors_for
 from sim.csvfile import to_csv
 
@@ -57,10 +62,62 @@ def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> N
     )
 
 
-def seconds_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Round float seconds for display (the CSV downloads keep full precision)."""
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].round(2)
-    return out
+# The unit of every time column, shown in its header (README, "Dashboard": one time format).
+CLOCK_UNIT = "hh:mm:ss"
+MOMENT_HELP = "time since the start of the run, hours:minutes:seconds (3d 08:33:13 past a day)"
+LENGTH_HELP = "a length of time, hours:minutes:seconds (3d 08:33:13 past a day)"
+LABELS = {"quantum_seconds": "quantum", "usage_seconds": "usage", "idle_held_seconds": "idle held"}
+# Wrapped cells: about this many pixels per character of the dashboard's table font, and per
+# line. Streamlit wraps text only in rows taller than 4rem (64 px).
+CHAR_PX = 6.2
+LINE_PX = 21
+WRAP_MIN_PX = 66
+
+
+def time_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """Column configs naming each time column's unit, for :func:`figures.tables.readable_times`."""
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        moment = column in tables.MOMENT_COLUMNS
+        if moment or column in tables.LENGTH_COLUMNS:
+            label = f"{LABELS.get(column, column)} ({CLOCK_UNIT})"
+            config[column] = st.column_config.TextColumn(
+                label, help=MOMENT_HELP if moment else LENGTH_HELP
+            )
+    return config
+
+
+def wrap_height(frame: pd.DataFrame, wrap: Mapping[str, int]) -> int | None:
+    """Row height (px) that shows the longest text of each wrapped column whole, given the
+    column's width in pixels; None when every text fits on one line."""
+    lines = 1
+    for column, width in wrap.items():
+        if column in frame.columns and len(frame):
+            longest = int(frame[column].astype(str).str.len().max())
+            per_line = max(int((width - 16) / CHAR_PX), 1)
+            lines = max(lines, math.ceil(longest / per_line))
+    return None if lines == 1 else max(lines * LINE_PX + 8, WRAP_MIN_PX)
+
+
+def table(
+    frame: pd.DataFrame,
+    key: str | None = None,
+    *,
+    wrap: Mapping[str, int] | None = None,
+    widths: Mapping[str, Any] | None = None,
+) -> None:
+    """A read-only table as people read it: times in the one time format with their unit in the
+    header, the ``wrap`` columns (name → width in px) wrapped so that no text is cut off, and
+    the ``widths`` columns given a width. The CSV downloads keep the raw seconds."""
+    config = time_columns(frame)
+    for column, width in (widths or {}).items():
+        config[column] = st.column_config.Column(width=width)
+    for column, width in (wrap or {}).items():
+        config[column] = st.column_config.TextColumn(width=width)
+    st.dataframe(
+        tables.readable_times(frame),
+        hide_index=True,
+        column_config=config,
+        row_height=wrap_height(frame, wrap or {}),
+        key=key,
+    )
