@@ -24,7 +24,10 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "x", "triangle-up", "cross")
 LINE_WIDTH = 2
 MARKER_SIZE = 6
+OVERLAP = 0.2  # share of common points above which a series is drawn as a rim (see below)
 CHAR_PX = 7.5  # a generous width of one character of a 12 px tick label, for the left margin
+LEGEND_ROW_PX = 30  # one row of a horizontal legend
+LEGEND_PER_ROW = 2  # legend entries per row in a half-width column (the long ones take a row)
 
 
 def _layout(fig: go.Figure, title: str | None, height: int = 360, **extra) -> go.Figure:
@@ -57,31 +60,34 @@ def _points(trace) -> set[tuple[float, float]]:
 def _keep_visible(fig: go.Figure, title: str | None) -> go.Figure:
     """Series that share points must not hide each other.
 
-    Every series gets its own dash and marker symbol; a series that shares points with series
-    drawn after it is drawn wider, with bigger markers, so it shows as a rim around them (the
-    one drawn last would otherwise cover it completely). Series equal at every point are
-    named in a note under the title: no styling makes two identical lines look like two.
+    Every series gets its own dash and marker symbol. A series that runs along a later one
+    (shares at least ``OVERLAP`` of the points of the shorter of the two, and two points or
+    more) is drawn wider, with bigger markers, so that it shows as a rim around the later one,
+    which would otherwise cover it. Series equal at every point are also named in a note under
+    the title: no styling makes two identical lines read as two.
     """
     lines = list(fig.data)
     points = [_points(t) for t in lines]
+
+    def along(i: int, j: int) -> bool:
+        shared = len(points[i] & points[j])
+        return shared >= 2 and shared >= OVERLAP * min(len(points[i]), len(points[j]))
+
     same: list[str] = []
     for i, trace in enumerate(lines):
-        under = sum(1 for j in range(i + 1, len(lines)) if points[i] & points[j])
+        under = min(2, sum(1 for j in range(i + 1, len(lines)) if along(i, j)))
         trace.line.dash = DASHES[i % len(DASHES)]
-        trace.line.width = LINE_WIDTH + 3 * under
+        trace.line.width = LINE_WIDTH + 2.5 * under
         trace.marker.symbol = SYMBOLS[i % len(SYMBOLS)]
-        trace.marker.size = MARKER_SIZE + 5 * under
+        trace.marker.size = MARKER_SIZE + 4 * under
         twin = next((j for j in range(i) if points[j] and points[j] == points[i]), None)
         if twin is not None:
-            same.append(f"“{lines[twin].name}” = “{trace.name}”")
+            same.append(f"“{lines[twin].name}” = “{trace.name}” everywhere")
     if same:
-        note = "; ".join(same) + " at every point (drawn one over the other)"
+        notes = "<br>".join(f"<span style='font-size:12px;color:#555'>{n}</span>" for n in same)
         head = f"{title}<br>" if title else ""
-        fig.update_layout(
-            title=title_spec(f"{head}<span style='font-size:12px;color:#555'>{note}</span>"),
-            meta={"coincide": same},
-        )
-        fig.layout.margin.t = (fig.layout.margin.t or 20) + 24
+        fig.update_layout(title=title_spec(head + notes), meta={"coincide": same})
+        fig.layout.margin.t = (fig.layout.margin.t or 20) + 18 * len(same)
     return fig
 
 
@@ -94,16 +100,15 @@ def _wrap(label: str, width: int = 12) -> str:
 def align(figs: Sequence[go.Figure]) -> list[go.Figure]:
     """Make charts shown side by side comparable (the Gantts of the variants of a comparison).
 
-    They get the same height, the same x range (the union; pass every chart the same
-    ``time_range`` so that the unit is the same too), the same left margin (so the plot areas
-    are equally wide, whatever the row labels) and the same legend entries in the same order:
-    an entry missing from one chart is added there without data, so equal colours mean equal
-    things in every chart.
+    They get the same height (with room for the whole legend), the same x range (the union;
+    pass every chart the same ``time_range`` so that the unit is the same too), the same left
+    margin (so the plot areas are equally wide, whatever the row labels) and the same legend
+    entries in the same order: an entry missing from one chart is added there without data,
+    so equal colours mean equal things in every chart.
     """
     figs = list(figs)
     if not figs:
         return figs
-    height = max(int(f.layout.height or 0) for f in figs)
     ranges = [f.layout.xaxis.range for f in figs if f.layout.xaxis.range]
     labels = [str(t) for f in figs for t in (f.layout.yaxis.ticktext or ())]
     left = int(16 + CHAR_PX * max((len(t) for t in labels), default=0))
@@ -113,6 +118,11 @@ def align(figs: Sequence[go.Figure]) -> list[go.Figure]:
             if t.name and t.showlegend is not False and t.name not in entries:
                 entries[t.name] = _legend_only(t)
     rank = {name: 10 * (i + 1) for i, name in enumerate(entries)}
+    # Room for the (now longer) legend: plotly caps a horizontal legend at half the figure's
+    # height and scrolls the rest, which hid entries of a short Gantt. What the legend does not
+    # use goes to the plot, equally in every chart since their legends are the same.
+    legend_px = LEGEND_ROW_PX * math.ceil(len(entries) / LEGEND_PER_ROW) + 10
+    height = max(int(f.layout.height or 0) for f in figs) + max(0, legend_px - LEGEND_PX)
     for f in figs:
         names = {t.name for t in f.data if t.showlegend is not False}
         for name, spec in entries.items():
@@ -121,7 +131,7 @@ def align(figs: Sequence[go.Figure]) -> list[go.Figure]:
         for t in f.data:
             if t.name in rank:
                 t.legendrank = rank[t.name]
-        f.update_layout(height=height)
+        f.update_layout(height=height, legend_maxheight=legend_px)
         f.layout.margin.l = left
         if ranges:
             f.layout.xaxis.range = [min(r[0] for r in ranges), max(r[1] for r in ranges)]

@@ -41,7 +41,6 @@ ARM_PALETTE: tuple[str, ...] = (
     "#000080",  # navy
     "#808000",  # olive
     "#8B4513",  # saddle brown
-    "#1F77B4",  # steel blue
     "#556B2F",  # dark olive green
     "#4B0082",  # indigo
     "#800000",  # maroon
