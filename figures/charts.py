@@ -27,7 +27,6 @@ MARKER_SIZE = 6
 OVERLAP = 0.2  # share of common points above which a series is drawn as a rim (see below)
 CHAR_PX = 7.5  # a generous width of one character of a 12 px tick label, for the left margin
 LEGEND_ROW_PX = 30  # one row of a horizontal legend
-LEGEND_PER_ROW = 2  # legend entries per row in a half-width column (the long ones take a row)
 
 
 def _layout(fig: go.Figure, title: str | None, height: int = 360, **extra) -> go.Figure:
@@ -119,9 +118,10 @@ def align(figs: Sequence[go.Figure]) -> list[go.Figure]:
                 entries[t.name] = _legend_only(t)
     rank = {name: 10 * (i + 1) for i, name in enumerate(entries)}
     # Room for the (now longer) legend: plotly caps a horizontal legend at half the figure's
-    # height and scrolls the rest, which hid entries of a short Gantt. What the legend does not
-    # use goes to the plot, equally in every chart since their legends are the same.
-    legend_px = LEGEND_ROW_PX * math.ceil(len(entries) / LEGEND_PER_ROW) + 10
+    # height and scrolls the rest, which hid entries of a short Gantt. In a half-width column
+    # most entries take a row of their own; what the legend does not use goes to the plot,
+    # equally in every chart since their legends are the same.
+    legend_px = LEGEND_ROW_PX * len(entries) + 10
     height = max(int(f.layout.height or 0) for f in figs) + max(0, legend_px - LEGEND_PX)
     for f in figs:
         names = {t.name for t in f.data if t.showlegend is not False}

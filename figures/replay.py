@@ -125,7 +125,9 @@ def failed_marks(
         mode="markers+text",
         text=text,
         textposition="middle right",
-        textfont={"color": FAILED_COLOR},
+        # A white halo keeps the count legible over the bars it sits on.
+        textfont={"color": FAILED_COLOR, "weight": "bold", "shadow": "1px 1px 2px white, "
+                  "-1px -1px 2px white"},  # fmt: skip
         marker={"symbol": "x", "size": 11, "color": FAILED_COLOR},
         name="failed without running",
         meta="failed",
