@@ -21,6 +21,7 @@ FAILED_COLOR = "#B91C1C"
 CURSOR_COLOR = "#1F2937"
 CLUSTER = 0.015  # failures closer than this share of the axis share one labelled cross
 HOVER_IDS = 8  # job ids listed in a cross's hover
+HALO = "1px 1px 2px white, -1px -1px 2px white"  # keeps a count legible over the bars
 
 
 def replay_gantt(
@@ -125,9 +126,7 @@ def failed_marks(
         mode="markers+text",
         text=text,
         textposition="middle right",
-        # A white halo keeps the count legible over the bars it sits on.
-        textfont={"color": FAILED_COLOR, "weight": "bold", "shadow": "1px 1px 2px white, "
-                  "-1px -1px 2px white"},  # fmt: skip
+        textfont={"color": FAILED_COLOR, "weight": "bold", "shadow": HALO},
         marker={"symbol": "x", "size": 11, "color": FAILED_COLOR},
         name="failed without running",
         meta="failed",
