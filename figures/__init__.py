@@ -8,6 +8,7 @@ has the same colour on every page.
 from __future__ import annotations
 
 from .charts import (
+    align,
     execution_order,
     failed_vs_parameter,
     metric_bars,
@@ -18,6 +19,7 @@ from .charts import (
 from .gantt import OVERVIEW_THRESHOLD, WEBGL_THRESHOLD, gantt, is_overview
 
 __all__ = [
+    "align",
     "OVERVIEW_THRESHOLD",
     "WEBGL_THRESHOLD",
     "execution_order",

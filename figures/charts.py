@@ -4,6 +4,7 @@ scenario, execution order, and failed jobs against a what-if parameter."""
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -16,6 +17,16 @@ from .gantt import LEGEND, LEGEND_PX, WEBGL_THRESHOLD, title_spec
 from .timefmt import clocks, durations, time_unit
 
 Variants = Mapping[str, pd.DataFrame]  # variant label → jobs table
+
+# Each series of a line chart gets its own dash and marker symbol, so that series that share
+# points (or all of them) stay distinguishable where they overlap.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+SYMBOLS = ("circle", "square", "diamond", "x", "triangle-up", "cross")
+LINE_WIDTH = 2
+MARKER_SIZE = 6
+OVERLAP = 0.2  # share of common points above which a series is drawn as a rim (see below)
+CHAR_PX = 7.5  # a generous width of one character of a 12 px tick label, for the left margin
+LEGEND_ROW_PX = 30  # one row of a horizontal legend
 
 
 def _layout(fig: go.Figure, title: str | None, height: int = 360, **extra) -> go.Figure:
@@ -36,6 +47,104 @@ def _empty(fig: go.Figure, message: str) -> go.Figure:
 
 def _variant_colors(labels: Sequence[str], colors: Mapping[str, str] | None) -> dict[str, str]:
     return dict(colors) if colors else color_map(labels)
+
+
+def _points(trace) -> set[tuple[float, float]]:
+    x = np.asarray(trace.x if trace.x is not None else [], dtype=float)
+    y = np.asarray(trace.y if trace.y is not None else [], dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    return set(zip(np.round(x[keep], 9).tolist(), np.round(y[keep], 9).tolist(), strict=True))
+
+
+def _keep_visible(fig: go.Figure, title: str | None) -> go.Figure:
+    """Series that share points must not hide each other.
+
+    Every series gets its own dash and marker symbol. A series that runs along a later one
+    (shares at least ``OVERLAP`` of the points of the shorter of the two, and two points or
+    more) is drawn wider, with bigger markers, so that it shows as a rim around the later one,
+    which would otherwise cover it. Series equal at every point are also named in a note under
+    the title: no styling makes two identical lines read as two.
+    """
+    lines = list(fig.data)
+    points = [_points(t) for t in lines]
+
+    def along(i: int, j: int) -> bool:
+        shared = len(points[i] & points[j])
+        return shared >= 2 and shared >= OVERLAP * min(len(points[i]), len(points[j]))
+
+    same: list[str] = []
+    for i, trace in enumerate(lines):
+        under = min(2, sum(1 for j in range(i + 1, len(lines)) if along(i, j)))
+        trace.line.dash = DASHES[i % len(DASHES)]
+        trace.line.width = LINE_WIDTH + 2.5 * under
+        trace.marker.symbol = SYMBOLS[i % len(SYMBOLS)]
+        trace.marker.size = MARKER_SIZE + 4 * under
+        twin = next((j for j in range(i) if points[j] and points[j] == points[i]), None)
+        if twin is not None:
+            same.append(f"“{lines[twin].name}” = “{trace.name}” everywhere")
+    if same:
+        notes = "<br>".join(f"<span style='font-size:12px;color:#555'>{n}</span>" for n in same)
+        head = f"{title}<br>" if title else ""
+        fig.update_layout(title=title_spec(head + notes), meta={"coincide": same})
+        fig.layout.margin.t = (fig.layout.margin.t or 20) + 18 * len(same)
+    return fig
+
+
+def _wrap(label: str, width: int = 12) -> str:
+    """A tick label on lines of about ``width`` characters (never rotated: rotated labels of
+    neighbouring bars overlap in a narrow column)."""
+    return "<br>".join(textwrap.wrap(label, width)) or label
+
+
+def align(figs: Sequence[go.Figure]) -> list[go.Figure]:
+    """Make charts shown side by side comparable (the Gantts of the variants of a comparison).
+
+    They get the same height (with room for the whole legend), the same x range (the union;
+    pass every chart the same ``time_range`` so that the unit is the same too), the same left
+    margin (so the plot areas are equally wide, whatever the row labels) and the same legend
+    entries in the same order: an entry missing from one chart is added there without data,
+    so equal colours mean equal things in every chart.
+    """
+    figs = list(figs)
+    if not figs:
+        return figs
+    ranges = [f.layout.xaxis.range for f in figs if f.layout.xaxis.range]
+    labels = [str(t) for f in figs for t in (f.layout.yaxis.ticktext or ())]
+    left = int(16 + CHAR_PX * max((len(t) for t in labels), default=0))
+    entries: dict[str, dict] = {}
+    for f in figs:
+        for t in f.data:
+            if t.name and t.showlegend is not False and t.name not in entries:
+                entries[t.name] = _legend_only(t)
+    rank = {name: 10 * (i + 1) for i, name in enumerate(entries)}
+    # Room for the (now longer) legend: plotly caps a horizontal legend at half the figure's
+    # height and scrolls the rest, which hid entries of a short Gantt. In a half-width column
+    # most entries take a row of their own; what the legend does not use goes to the plot,
+    # equally in every chart since their legends are the same.
+    legend_px = LEGEND_ROW_PX * len(entries) + 10
+    height = max(int(f.layout.height or 0) for f in figs) + max(0, legend_px - LEGEND_PX)
+    for f in figs:
+        names = {t.name for t in f.data if t.showlegend is not False}
+        for name, spec in entries.items():
+            if name not in names:
+                f.add_trace(spec)
+        for t in f.data:
+            if t.name in rank:
+                t.legendrank = rank[t.name]
+        f.update_layout(height=height, legend_maxheight=legend_px)
+        f.layout.margin.l = left
+        if ranges:
+            f.layout.xaxis.range = [min(r[0] for r in ranges), max(r[1] for r in ranges)]
+    return figs
+
+
+def _legend_only(trace) -> dict:
+    """A copy of ``trace`` that only draws its legend entry."""
+    spec = trace.to_plotly_json()
+    for key in ("x", "y", "base", "customdata", "hovertemplate", "text", "width", "error_y"):
+        spec.pop(key, None)
+    spec.update(x=[None], y=[None], meta="legend", hoverinfo="skip", showlegend=True)
+    return spec
 
 
 def job_number(job_ids: pd.Series) -> pd.Series:
@@ -139,12 +248,13 @@ def waits_by_job(
                 + "</extra>",
             )
         )
-    return _layout(
+    _layout(
         fig,
         title,
         xaxis={"title": {"text": "job number"}},
         yaxis={"title": {"text": f"wait ({unit})"}, "rangemode": "tozero"},
     )
+    return _keep_visible(fig, title)
 
 
 def wait_distribution(
@@ -229,8 +339,10 @@ def metric_bars(
         title,
         height=300,
         showlegend=False,
+        xaxis={"tickmode": "array", "tickvals": labels, "ticktext": [_wrap(v) for v in labels],
+               "tickangle": 0},
         yaxis={"title": {"text": axis}, "rangemode": "tozero"},
-    )
+    )  # fmt: skip
 
 
 def execution_order(
@@ -267,12 +379,13 @@ def execution_order(
                 + "</extra>",
             )
         )
-    return _layout(
+    _layout(
         fig,
         title,
         xaxis={"title": {"text": f"time since start ({unit})"}},
         yaxis={"title": {"text": "job number"}, "rangemode": "tozero"},
     )
+    return _keep_visible(fig, title)
 
 
 def failed_vs_parameter(
@@ -300,8 +413,7 @@ def failed_vs_parameter(
     labels = list(dict.fromkeys(table["series"].astype(str)))
     cmap = _variant_colors(labels, colors)
     fig = go.Figure()
-    dashes = ("solid", "dash", "dot", "dashdot")
-    for i, label in enumerate(labels):
+    for label in labels:
         part = table[table["series"].astype(str) == label].sort_values("x")
         fig.add_trace(
             go.Scatter(
@@ -311,7 +423,7 @@ def failed_vs_parameter(
                 mode="lines+markers",
                 name=label,
                 meta="failed",
-                line={"color": cmap.get(label), "dash": dashes[i % len(dashes)]},
+                line={"color": cmap.get(label)},
                 hovertemplate=f"{x_title} {value}: %{{y}} failed<extra>{label}</extra>",
             )
         )
@@ -319,10 +431,11 @@ def failed_vs_parameter(
         fig.add_vline(x=selected, line_dash="dot", line_color="#555")
     if table.empty:
         _empty(fig, "nothing to show")
-    return _layout(
+    _layout(
         fig,
         title,
         height=320,
         xaxis={"title": {"text": axis_title}},
         yaxis={"title": {"text": "failed jobs"}, "rangemode": "tozero"},
     )
+    return _keep_visible(fig, title)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,6 +19,9 @@ from .timefmt import clock, time_unit
 MOMENT_COLOR = "#D62728"
 FAILED_COLOR = "#B91C1C"
 CURSOR_COLOR = "#1F2937"
+CLUSTER = 0.015  # failures closer than this share of the axis share one labelled cross
+HOVER_IDS = 8  # job ids listed in a cross's hover
+HALO = "1px 1px 2px white, -1px -1px 2px white"  # keeps a count legible over the bars
 
 
 def replay_gantt(
@@ -41,7 +45,7 @@ def replay_gantt(
     fig = gantt(timeline, jobs, events, color_by=color_by, colors=colors, end_time=end_time,
                 title=title)  # fmt: skip
     _, per = time_unit(end_time)  # the unit gantt() chose for the span [0, end_time]
-    failed = _failed_marks(jobs, events, fig, per)
+    failed = failed_marks(jobs, events, fig, per)
     if failed is not None:
         fig.add_trace(failed)
     if moment is not None:
@@ -77,9 +81,16 @@ def profile_gantts(
     }  # fmt: skip
 
 
-def _failed_marks(jobs: pd.DataFrame, events: pd.DataFrame, fig: go.Figure, per: float):
-    """A cross on the backend's row, at the moment each job failed without ever running
-    (e.g. ``reservation_ended``, R28): such jobs have no bar, yet they are the lesson."""
+def failed_marks(
+    jobs: pd.DataFrame, events: pd.DataFrame, fig: go.Figure, per: float
+) -> go.Scatter | None:
+    """A cross on the backend's row where jobs failed without ever running (e.g.
+    ``reservation_ended``, R28): such jobs have no bar, yet they are the lesson.
+
+    Jobs that fail together (at the same moment, or closer than ``CLUSTER`` of the axis) get
+    one cross labelled with their number and listed in its hover, so a window's end where
+    dozens of jobs fail reads "55 failed" instead of a pile of overlapping crosses.
+    """
     failed = failed_jobs(jobs, events)
     failed = failed[failed["started"].isna()]
     if failed.empty:
@@ -89,15 +100,37 @@ def _failed_marks(jobs: pd.DataFrame, events: pd.DataFrame, fig: go.Figure, per:
     failed = failed[failed["backend"].isin(list(rows))]
     if failed.empty:
         return None
-    rank = failed.groupby(["backend", "failed_at"]).cumcount().to_numpy()
+    span = fig.layout.xaxis.range
+    gap = CLUSTER * (span[1] - span[0]) * per if span else 0.0
+    x, y, text, custom = [], [], [], []
+    for backend, part in failed.sort_values("failed_at", kind="stable").groupby("backend"):
+        at = part["failed_at"].to_numpy(dtype=float)
+        cluster = np.concatenate([[0], np.cumsum(np.diff(at) > gap)])
+        for k in np.unique(cluster):
+            group = part[cluster == k]
+            n = len(group)
+            ids = group["job_id"].astype(str).tolist()
+            listed = ", ".join(ids[:HOVER_IDS]) + (
+                f" and {n - HOVER_IDS} more" if n > HOVER_IDS else ""
+            )
+            reasons = ", ".join(sorted(set(group["reason"].astype(str))))
+            first, last = float(group["failed_at"].min()), float(group["failed_at"].max())
+            when = clock(first) if last == first else f"{clock(first)} to {clock(last)}"
+            x.append(first / per)
+            y.append(rows[backend])
+            text.append(f"{n} failed" if n > 1 else "")
+            custom.append([f"{n} job{'s' if n > 1 else ''} failed at {when}", reasons, listed])
     return go.Scatter(
-        x=failed["failed_at"].to_numpy() / per,
-        # Jobs failing at the same instant are stacked across the row, not drawn on one spot.
-        y=[rows[b] - 0.3 + 0.15 * (k % 5) for b, k in zip(failed["backend"], rank, strict=True)],
-        mode="markers",
+        x=x,
+        y=y,
+        mode="markers+text",
+        text=text,
+        textposition="middle right",
+        textfont={"color": FAILED_COLOR, "weight": "bold", "shadow": HALO},
         marker={"symbol": "x", "size": 11, "color": FAILED_COLOR},
         name="failed without running",
         meta="failed",
-        customdata=failed[["job_id", "reason"]].to_numpy(dtype=object),
-        hovertemplate="<b>%{customdata[0]}</b><br>failed: %{customdata[1]}<extra></extra>",
+        customdata=np.array(custom, dtype=object),
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
+        "<extra></extra>",
     )

@@ -4,20 +4,32 @@ mode and plain jobs."""
 import streamlit as st
 
 import figures
+import sim
 from sim import compare
-from ui import comparison, sidebar, widgets
+from ui import comparison, sidebar, state, widgets
 
-COLORS = {
-    "iterative session": "#EF553B",
-    "batch in a session": "#FFA15A",
-    "batch mode": "#00CC96",
-    "plain jobs": "#636EFA",
-}
+ARMS = ("iterative session", "batch in a session", "batch mode", "plain jobs")
 PLAIN = {"one after another (iterative)": "iterative", "all at once": "batch"}
 
 
+def charts(scenario: sim.Scenario, runs: dict[str, sim.Result], name: str) -> dict[str, object]:
+    """The measures and charts of the four runs (kept by ``state.derived`` while the scenario
+    stays the same: a visit to another page and back does not redo them)."""
+    colors = comparison.colors(scenario, ARMS)
+    mine = {label: r.jobs[r.jobs["workload"] == name] for label, r in runs.items()}
+    end = max(r.end_time for r in runs.values())
+    return {
+        "colors": colors,
+        "metrics": {label: compare.workload_metrics(res, name) for label, res in runs.items()},
+        "order": figures.execution_order(
+            mine, end_time=end, colors=colors, title="Execution order"
+        ),
+        "waits": figures.waits_by_job(mine, colors=colors, title=f"Wait of each {name} job"),
+    }
+
+
 def main() -> None:
-    scenario, _ = sidebar.page(
+    scenario, result = sidebar.page(
         "Iterative vs batch",
         "The same jobs (same seed, so the same quantum times, R33) submitted four ways: an "
         "iterative loop in a session (R30), all at once in a session (R31), in batch mode "
@@ -56,49 +68,36 @@ def main() -> None:
     runs = comparison.run_variants(variants)
     if runs is None:
         return
+    drawn = state.derived(
+        result, ("iterative_vs_batch", name, plain), lambda: charts(scenario, runs, name)
+    )
+    metrics, colors = drawn["metrics"], drawn["colors"]
 
-    metrics = {label: compare.workload_metrics(res, name) for label, res in runs.items()}
     st.subheader(f"{name}: {int(metrics['iterative session']['jobs'])} jobs by {workload.user}")
     comparison.metric_charts(
-        metrics, ["makespan", "mean_wait", "usage_billed", "others_mean_wait"], COLORS, "ivb"
+        metrics, ["makespan", "mean_wait", "usage_billed", "others_mean_wait"], colors, "ivb"
     )
     st.dataframe(comparison.metrics_table(metrics), hide_index=True, key="ivb_metrics")
 
     left, right = st.columns(2)
-    mine = {label: r.jobs[r.jobs["workload"] == name] for label, r in runs.items()}
     with left:
-        end = max(r.end_time for r in runs.values())
-        widgets.chart(
-            figures.execution_order(mine, end_time=end, colors=COLORS, title="Execution order"),
-            key="ivb_order",
-        )
+        widgets.chart(drawn["order"], key="ivb_order")
     with right:
-        widgets.chart(
-            figures.waits_by_job(mine, colors=COLORS, title=f"Wait of each {name} job"),
-            key="ivb_waits",
-        )
+        widgets.chart(drawn["waits"], key="ivb_waits")
 
     st.subheader("Timelines")
     by = widgets.color_by("ivb_color_by")
-    colors = widgets.colors(scenario, by)
+    # The Gantts take the most time to build (seconds for a big scenario): kept likewise.
+    gantts = state.derived(
+        result,
+        ("iterative_vs_batch gantts", name, plain, by),
+        lambda: comparison.gantts(runs, workload.backend, by, widgets.colors(scenario, by)),
+    )
     labels = list(runs)
     for row in (labels[:2], labels[2:]):
         for col, label in zip(st.columns(2), row, strict=True):
-            res = runs[label]
             with col:
-                widgets.chart(
-                    figures.gantt(
-                        res.timeline,
-                        res.jobs,
-                        res.events,
-                        color_by=by,
-                        colors=colors,
-                        backends=[workload.backend],
-                        end_time=res.end_time,
-                        title=label,
-                    ),
-                    key=f"ivb_gantt_{label}",
-                )
+                widgets.chart(gantts[label], key=f"ivb_gantt_{label}")
 
 
 main()

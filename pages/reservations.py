@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 import figures
+import figures.replay
 import sim
 from figures import tables
-from figures.timefmt import clock
+from figures.timefmt import clock, time_unit
 from sim import compare
 from ui import reasons, sidebar, state, widgets
 
@@ -81,19 +82,24 @@ def main() -> None:
     res = scenario.reservations[index]
 
     by = widgets.color_by("res_color_by")
-    widgets.chart(
-        figures.gantt(
-            result.timeline,
-            result.jobs,
-            result.events,
-            color_by=by,
-            colors=widgets.colors(scenario, by),
-            backends=[res.backend],
-            end_time=result.end_time,
-            title=f"{res.backend} (reservation shaded)",
-        ),
-        key="res_gantt",
+    gantt = figures.gantt(
+        result.timeline,
+        result.jobs,
+        result.events,
+        color_by=by,
+        colors=widgets.colors(scenario, by),
+        backends=[res.backend],
+        end_time=result.end_time,
+        title=f"{res.backend} (reservation shaded, × jobs that failed without running)",
     )
+    # The jobs that fail at the window's end never ran, so they have no bar: a labelled cross
+    # per moment shows where and how many (the table below lists them).
+    marks = figures.replay.failed_marks(
+        result.jobs, result.events, gantt, time_unit(result.end_time)[1]
+    )
+    if marks is not None:
+        gantt.add_trace(marks)
+    widgets.chart(gantt, key="res_gantt")
 
     st.subheader("Jobs that failed")
     failed = tables.failed_jobs(result.jobs, result.events)

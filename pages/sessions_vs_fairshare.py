@@ -3,13 +3,30 @@
 import streamlit as st
 
 import figures
-from figures.colors import MODE_COLORS
+import sim
 from sim import compare
-from ui import comparison, sidebar, widgets
+from ui import comparison, sidebar, state, widgets
+
+
+def charts(
+    scenario: sim.Scenario, runs: dict[str, sim.Result], name: str, user: str, backend: str
+) -> dict[str, object]:
+    """The measures and charts of the two runs (kept by ``state.derived`` while the scenario
+    stays the same: a visit to another page and back does not redo them)."""
+    colors = comparison.colors(scenario, list(runs))
+    mine = {label: r.jobs[r.jobs["workload"] == name] for label, r in runs.items()}
+    others = {label: r.jobs[r.jobs["user"] != user] for label, r in runs.items()}
+    return {
+        "colors": colors,
+        "gantts": comparison.gantts(runs, backend, "user", widgets.colors(scenario, "user")),
+        "metrics": {label: compare.workload_metrics(res, name) for label, res in runs.items()},
+        "waits": figures.waits_by_job(mine, colors=colors, title=f"Wait of each {name} job"),
+        "others": figures.wait_distribution(others, colors=colors, title="Other users' waits"),
+    }
 
 
 def main() -> None:
-    scenario, _ = sidebar.page(
+    scenario, result = sidebar.page(
         "Sessions vs fair-share",
         "Run one workload as configured (in a session or batch) and again as plain jobs in "
         "the fair-share queue, with the same seed: job k gets the same quantum and classical "
@@ -28,27 +45,20 @@ def main() -> None:
     workload = next(w for w in candidates if w.name == name)
     configured = f"{workload.mode} (as configured)"
     variants = {configured: scenario, "job mode": compare.with_mode(scenario, name, "job")}
-    colors = {configured: MODE_COLORS[workload.mode], "job mode": MODE_COLORS["job"]}
     runs = comparison.run_variants(variants)
     if runs is None:
         return
+    drawn = state.derived(
+        result,
+        ("sessions_vs_fairshare", name),
+        lambda: charts(scenario, runs, name, workload.user, workload.backend),
+    )
+    metrics, colors = drawn["metrics"], drawn["colors"]
 
-    user_colors = widgets.colors(scenario, "user")
-    for col, (label, res) in zip(st.columns(2), runs.items(), strict=True):
+    for col, label in zip(st.columns(2), runs, strict=True):
         with col:
-            fig = figures.gantt(
-                res.timeline,
-                res.jobs,
-                res.events,
-                color_by="user",
-                colors=user_colors,
-                backends=[workload.backend],
-                end_time=res.end_time,
-                title=label,
-            )
-            widgets.chart(fig, key=f"svf_gantt_{label}")
+            widgets.chart(drawn["gantts"][label], key=f"svf_gantt_{label}")
 
-    metrics = {label: compare.workload_metrics(res, name) for label, res in runs.items()}
     st.subheader(f"{name} ({workload.user}) and everyone else")
     st.dataframe(comparison.metrics_table(metrics), hide_index=True, key="svf_metrics")
     comparison.metric_charts(
@@ -57,17 +67,9 @@ def main() -> None:
 
     left, right = st.columns(2)
     with left:
-        mine = {label: r.jobs[r.jobs["workload"] == name] for label, r in runs.items()}
-        widgets.chart(
-            figures.waits_by_job(mine, colors=colors, title=f"Wait of each {name} job"),
-            key="svf_waits",
-        )
+        widgets.chart(drawn["waits"], key="svf_waits")
     with right:
-        others = {label: r.jobs[r.jobs["user"] != workload.user] for label, r in runs.items()}
-        widgets.chart(
-            figures.wait_distribution(others, colors=colors, title="Other users' waits"),
-            key="svf_others",
-        )
+        widgets.chart(drawn["others"], key="svf_others")
 
     comparison.replications(
         variants, name, ["makespan", "others_mean_wait", "usage_billed"], colors, "svf"

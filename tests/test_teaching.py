@@ -355,8 +355,11 @@ def test_replay_gantt_marks_jobs_that_failed_without_running():
     fig = replay_gantt(r.timeline, r.jobs, r.events, end_time=r.end_time, moment=1800)
     (marks,) = [t for t in fig.data if t.meta == "failed"]
     # Three session jobs fail at 30 min (R28); the run lasts 44 min, so the axis is in minutes.
-    assert list(marks.x) == [30, 30, 30]
-    assert [row[1] for row in marks.customdata] == ["reservation_ended"] * 3
+    # They fail together: one cross, labelled with their number, lists them in its hover.
+    assert list(marks.x) == [30] and list(marks.text) == ["3 failed"]
+    ((what, reasons, ids),) = marks.customdata
+    assert what == "3 jobs failed at 00:30:00" and reasons == "reservation_ended"
+    assert ids == "gina-session.6, gina-session.7, gina-session.8"
     assert fig.layout.annotations[0].xanchor == "right"  # 30 of 44 min: label leans left
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import figures
 import sim
+from figures.colors import KIND_STYLE, NO_SESSION, arm_colors
 from figures.timefmt import duration
 from sim import experiments
 from sim.measures import workload_rows
 from ui import state, widgets
 
 AUTO_REPLICATE_JOBS = 20_000  # above this, replications wait for the user to ask
+CHARTS_PER_ROW = 2  # metric bar charts side by side: wide enough for unrotated arm names
 
 # metric → (label, kind)
 METRICS: dict[str, tuple[str, str]] = {
@@ -38,6 +41,31 @@ def run_variants(variants: Mapping[str, sim.Scenario]) -> dict[str, sim.Result] 
         return None
 
 
+def colors(scenario: sim.Scenario, arms: Sequence[str]) -> dict[str, str]:
+    """Colours for the arms of a comparison, unlike every colour a Gantt of ``scenario`` can
+    show (its users, sessions, modes, and the timeline kinds), whatever the colour-by."""
+    avoid = [c for by in ("user", "session", "mode") for c in widgets.colors(scenario, by).values()]
+    avoid += [style["color"] for style in KIND_STYLE.values()] + [NO_SESSION]
+    return arm_colors(list(arms), avoid)
+
+
+def gantts(
+    runs: Mapping[str, sim.Result], backend: str, by: str, colors: Mapping[str, str]
+) -> dict[str, go.Figure]:
+    """One Gantt of ``backend`` per variant, on one time axis (zero to the latest end) and with
+    the same size and legend, so that they can be compared at a glance."""
+    end = max(float(r.end_time) for r in runs.values())
+    figs = {
+        label: figures.gantt(
+            r.timeline, r.jobs, r.events, color_by=by, colors=colors, backends=[backend],
+            end_time=end, time_range=(0.0, end), title=label,
+        )
+        for label, r in runs.items()
+    }  # fmt: skip
+    figures.align(list(figs.values()))
+    return figs
+
+
 def metrics_table(metrics: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
     """Metric rows × variant columns, durations written out (``5m 02s``)."""
     rows = []
@@ -53,9 +81,8 @@ def metrics_table(metrics: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
 def metric_charts(
     metrics: Mapping[str, Mapping[str, float]], keys: list[str], colors, key: str
 ) -> None:
-    """One small bar chart per metric, side by side."""
-    cols = st.columns(len(keys))
-    for col, metric in zip(cols, keys, strict=True):
+    """One small bar chart per metric, ``CHARTS_PER_ROW`` side by side."""
+    for metric, col in zip(keys, _grid(len(keys)), strict=True):
         label, kind = METRICS[metric]
         values = pd.DataFrame(
             {"variant": list(metrics), "value": [m[metric] for m in metrics.values()]}
@@ -65,6 +92,14 @@ def metric_charts(
                 figures.metric_bars(values, title=label, kind=kind, colors=colors),
                 key=f"{key}_{metric}",
             )
+
+
+def _grid(n: int) -> list:
+    """``n`` cells, ``CHARTS_PER_ROW`` to a row (a short last row keeps the cell width)."""
+    cells: list = []
+    while len(cells) < n:
+        cells.extend(st.columns(CHARTS_PER_ROW))
+    return cells[:n]
 
 
 def replicated(
@@ -138,8 +173,7 @@ def replications(
         f"Seeds {seeds[0]}–{seeds[-1]}; bars are means, whiskers 95 % confidence intervals "
         "(Student t; none with a single replication)."
     )
-    cols = st.columns(len(keys))
-    for col, metric in zip(cols, keys, strict=True):
+    for metric, col in zip(keys, _grid(len(keys)), strict=True):
         label, kind = METRICS[metric]
         with col:
             widgets.chart(
