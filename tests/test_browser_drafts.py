@@ -184,6 +184,7 @@ def test_a_deep_link_as_first_visit_shows_the_apps_navigation(unvisited_server, 
     tab = LinkSession(browser, url, "Timeline")
     try:
         assert nav_titles(tab) == PAGES
+        tab.page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
         tab.page.screenshot(path=str(_shots() / "deep-link-sidebar.png"))
         assert "M/M/1 queue" in sidebar_text(tab)
         go_to(tab, "Rules")
