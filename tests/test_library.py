@@ -370,8 +370,8 @@ def test_names_any_file_system_can_hold_are_accepted(tmp_path, name):
     ("name", "message"),
     [
         ("Lecture 3: batch", "(not allowed: ':'); for example 'Lecture 3 - batch'"),
-        ('say "hi"', "not allowed: '\"'"),
-        ("a*b?", "not allowed: '*' '?'"),
+        ('say "hi"', "(not allowed: '\"'); for example 'say hi'"),
+        ("a*b?", "(not allowed: '*' '?'); for example 'a b'"),
         ("CON", "a name Windows keeps for a device"),
         ("lpt1.notes", "a name Windows keeps for a device"),
         ("ends with a dot.", "end with something other than '.'"),
