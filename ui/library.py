@@ -100,6 +100,9 @@ def entries_section(lib: Library) -> None:
                 stored = st.session_state.get(state.LIBRARY)
                 if stored and stored[0] == pick:
                     st.session_state[state.LIBRARY] = (renamed, stored[1])
+                    origin = st.session_state.get(state.ORIGIN)
+                    if origin and origin[1] == stored[1]:  # drafts name the entry it is now
+                        st.session_state[state.ORIGIN] = (f"library entry “{renamed}”", stored[1])
                 _done(f"Renamed “{pick}” to “{renamed}”.")
     with delete:
         sure = st.checkbox(f"Yes, delete “{pick}”", key="library_delete_sure")
