@@ -3,7 +3,14 @@
 Navigation over the pages in ``pages/``; the current scenario and its result live in
 ``st.session_state`` (see ``ui/state.py``), and the first visit shows the default preset
 already run.
+
+The file is read twice. ``streamlit run`` imports it as a module (``__name__`` is
+"dashboard") and finds ``app``: the server, with what a page's address needs
+(``ui/serving.py``). Every script run of a browser session then runs it as ``__main__``:
+the navigation.
 """
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -18,9 +25,21 @@ PAGES = [
     ("tour.py", "Guided tour"),
     ("library.py", "Scenario library"),
 ]
+# A page's address is its file's name: /timeline, /sessions_vs_fairshare (links depend on it).
+URL_PATHS = [Path(file).stem for file, _ in PAGES]
 # No icons: :material/…: icons are fetched from fonts.gstatic.com (fails offline, and the
 # browser test counts that as a console error), and emoji need an emoji font.
 
-st.set_page_config(page_title="qsched: IBM Quantum scheduler simulator", layout="wide")
-page = st.navigation([st.Page(f"pages/{file}", title=title) for file, title in PAGES])
-page.run()
+if __name__ == "__main__":
+    st.set_page_config(page_title="qsched: IBM Quantum scheduler simulator", layout="wide")
+    page = st.navigation(
+        [
+            st.Page(f"pages/{file}", title=title, url_path=path)
+            for (file, title), path in zip(PAGES, URL_PATHS, strict=True)
+        ]
+    )
+    page.run()
+else:
+    from ui import serving
+
+    app = st.App(__file__, lifespan=serving.lifespan, routes=serving.routes(URL_PATHS))

@@ -67,7 +67,7 @@ def handle_upload(upload) -> None:
     st.session_state[UPLOAD_SEEN] = upload.file_id
     try:
         new = parse_upload(upload.getvalue(), upload.name)
-        problems = state.set_scenario(new)
+        problems = state.set_scenario(new, origin=f"uploaded file “{upload.name}”")
     except sim.ScenarioError as err:
         problems = err.problems
     if problems:

@@ -7,7 +7,8 @@ Everything lives in one data directory: ``$QSCHED_DATA_DIR`` when set, else
   format, so an entry can also be run from the command line (``python -m sim run FILE``).
 - ``drafts/ID.json`` — the unsaved state of one browser tab (see ``ui/drafts.py``), so that
   a reload or a server restart never loses an edit. Tabs have different ids, so two users of
-  one server never see or overwrite each other's drafts.
+  one server never see or overwrite each other's drafts; a draft names the browser it was
+  made in (a random id), and only that browser is offered it back.
 
 Every write goes to a temporary file in the same folder and is then renamed over the target
 (``os.replace`` is atomic on POSIX and Windows): a reader sees the old file or the new one,
@@ -32,9 +33,12 @@ from .scenario import Scenario, ScenarioError, load
 
 DATA_DIR_ENV = "QSCHED_DATA_DIR"
 NAME_MAX = 80
-# Letters (any script), digits, spaces and a few punctuation marks; no path separators, and
-# no leading dot (hidden files, and our own temporary files start with one).
-_NAME = re.compile(r"[\w][\w .,()+&'-]*", re.UNICODE)
+# An entry's name is its file's name, so it must be one on every system: none of the
+# characters Windows refuses (the path separators among them), no control characters, no
+# leading dot (hidden files, and our own temporary files start with one), no trailing dot
+# (Windows drops it), and none of Windows' device names.
+_FORBIDDEN = set('<>:"/\\|?*')
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)}
 _DRAFT_ID = re.compile(r"[0-9a-f]{32}")
 DRAFT_MAX_AGE = 90 * 24 * 3600  # drafts untouched this long are removed (seconds)
 
@@ -81,6 +85,21 @@ def write_atomic(path: Path, text: str, overwrite: bool = True) -> None:
             os.unlink(tmp)
 
 
+def _forbidden(c: str) -> bool:
+    return c in _FORBIDDEN or ord(c) < 32 or ord(c) == 127
+
+
+def suggest_name(text: str) -> str:
+    """A name the rules accept, made from ``text`` (a scenario's title): "Lecture 3: batch"
+    becomes "Lecture 3 - batch"."""
+    text = re.sub(r"\s*:\s*", " - ", text).replace("/", "-").replace("\\", "-")
+    text = "".join(" " if _forbidden(c) else c for c in text)
+    name = " ".join(text.split())[:NAME_MAX].lstrip(". ").rstrip(". ")
+    if name.split(".")[0].strip().casefold() in _RESERVED:
+        name = f"{name} scenario"
+    return name or "scenario"
+
+
 def check_name(name: Any, field: str = "name") -> str:
     """The entry name, stripped; :class:`LibraryError` naming ``field`` when unusable."""
     if not isinstance(name, str) or not name.strip():
@@ -88,14 +107,21 @@ def check_name(name: Any, field: str = "name") -> str:
     name = name.strip()
     if len(name) > NAME_MAX:
         raise LibraryError(field, f"at most {NAME_MAX} characters (got {len(name)})")
-    if not _NAME.fullmatch(name):
-        bad = sorted({c for c in name if not _NAME.fullmatch("a" + c)})
-        shown = " ".join(repr(c) for c in bad) if bad else repr(name[0])
+    bad = sorted({c for c in name if _forbidden(c)})
+    if bad:
+        shown = " ".join(repr(c) for c in bad)
         raise LibraryError(
             field,
-            f"{name!r}: use letters, digits, spaces and . , ( ) + & ' - _ only, starting with a "
-            f"letter or digit (not allowed: {shown})",
+            f"{name!r}: a name is also a file name, and some systems refuse "
+            f'< > : " / \\ | ? * and control characters in one (not allowed: {shown}); '
+            f"for example {suggest_name(name)!r}",
         )
+    if name.startswith("."):
+        raise LibraryError(field, f"{name!r}: start with a letter, a digit or a sign, not '.'")
+    if name.endswith("."):
+        raise LibraryError(field, f"{name!r}: end with something other than '.'")
+    if name.split(".")[0].strip().casefold() in _RESERVED:
+        raise LibraryError(field, f"{name!r}: a name Windows keeps for a device")
     return name
 
 
@@ -203,8 +229,16 @@ class Drafts:
             return None
         return data if isinstance(data, dict) else None
 
-    def recent(self, limit: int = 5, exclude: str = "") -> list[tuple[str, float, dict[str, Any]]]:
-        """The ``limit`` most recently written drafts as (id, time written, data)."""
+    def delete(self, draft_id: str) -> None:
+        """Remove a draft (nothing happens when there is none)."""
+        with contextlib.suppress(FileNotFoundError):
+            self._path(draft_id).unlink()
+
+    def recent(
+        self, limit: int = 5, exclude: str = "", owner: str | None = None
+    ) -> list[tuple[str, float, dict[str, Any]]]:
+        """The ``limit`` most recently written drafts as (id, time written, data); with
+        ``owner``, only the drafts whose ``browser`` is that."""
         if not self.folder.is_dir():
             return []
         stamped = []
@@ -215,7 +249,7 @@ class Drafts:
         out = []
         for written, draft_id in sorted(stamped, reverse=True):
             data = self.load(draft_id)
-            if data is not None:
+            if data is not None and (owner is None or data.get("browser") == owner):
                 out.append((draft_id, written, data))
             if len(out) == limit:
                 break

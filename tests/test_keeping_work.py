@@ -98,21 +98,48 @@ def test_two_users_never_see_each_others_edits(monkeypatch):
     assert name_input(reload(bob)).value == "Bob's planning"
 
 
-def test_a_new_local_tab_continues_a_copy_of_the_last_edit():
-    """Issue #7: the last-edited scenario is restored when the dashboard opens again. A copy:
-    the two tabs' edits stay apart."""
+def in_browser(monkeypatch, browser: str) -> None:
+    """Sessions from the browser whose id cookie is ``browser`` (ui/serving.py sets it)."""
+    import streamlit as st
+
+    cookies = {"qsched_browser": browser}
+    monkeypatch.setattr(type(st.context), "cookies", property(lambda self: cookies))
+
+
+BROWSER_A, BROWSER_B = "a" * 32, "b" * 32
+
+
+def test_a_new_tab_never_shows_another_tabs_work(monkeypatch):
+    """Issue 13, item 1: a fresh tab at the bare address shows the default scenario, not the
+    last-edited draft of another tab (nor another browser's); it only points at them."""
+    in_browser(monkeypatch, BROWSER_A)
     first = open_url()
     run_ok(first.number_input(key="editor:0:seed").set_value(5))
     run_ok(first.button(key="scenario_run").click())
     run_ok(name_input(first).set_value("Friday demo"))
     second = open_url()
     assert second.query_params["draft"] != first.query_params["draft"]
-    assert second.session_state["scenario"].seed == 5
-    assert name_input(second).value == "Friday demo"
-    assert second.info[0].value.startswith("Continuing “Friday demo”")
-    run_ok(name_input(second).set_value("Saturday demo"))
+    assert second.session_state["scenario"] == sim.preset(DEFAULT)
+    assert name_input(second).value == sim.preset(DEFAULT).name
+    assert "1 other unsaved draft" in second.info[0].value
+    in_browser(monkeypatch, BROWSER_B)
+    third = open_url()
+    assert third.session_state["scenario"] == sim.preset(DEFAULT)
+    assert not third.info  # another browser is not even told about it
     assert name_input(reload(first)).value == "Friday demo"
-    assert name_input(reload(second)).value == "Saturday demo"
+
+
+def test_merely_opening_the_app_leaves_no_draft(data_dir):
+    """Issue 13, item 2: no draft until something is changed; undoing the change removes it."""
+    at = open_url()
+    run_ok(at.switch_page("pages/timeline.py"))
+    run_ok(at.switch_page("pages/library.py"))
+    assert not list((data_dir / "drafts").glob("*.json"))
+    run_ok(at.switch_page("pages/scenario.py"))
+    run_ok(name_input(at).set_value("Changed"))
+    assert len(list((data_dir / "drafts").glob("*.json"))) == 1
+    run_ok(name_input(at).set_value(sim.preset(DEFAULT).name))
+    assert not list((data_dir / "drafts").glob("*.json"))
 
 
 def test_a_forged_draft_id_starts_a_fresh_draft(data_dir):
@@ -120,6 +147,7 @@ def test_a_forged_draft_id_starts_a_fresh_draft(data_dir):
     assert at.query_params["draft"] != "../../library/x"
     assert len(at.query_params["draft"]) == 32
     assert at.session_state["scenario"] == sim.preset(DEFAULT)
+    run_ok(name_input(at).set_value("Changed"))  # a draft is written once something changed
     assert [p.parent.name for p in data_dir.rglob("*.json")] == ["drafts"]
 
 
@@ -257,9 +285,11 @@ def test_a_reload_keeps_table_edits():
     assert pd.isna(table.loc[1, "quantum"])  # an empty cell stays empty, not "None"
 
 
-def test_a_closed_tabs_draft_can_be_resumed_as_a_copy():
-    """The Scenario library page lists the unsaved drafts of this computer's other tabs
-    (closed ones too), and Resume continues a copy of one."""
+def test_a_closed_tabs_draft_can_be_resumed_as_a_copy(monkeypatch):
+    """The Scenario library page lists this browser's unsaved drafts of other tabs (closed
+    ones too), each with where it started and what was changed, and Resume continues a copy
+    of one."""
+    in_browser(monkeypatch, BROWSER_A)
     closed = open_url()
     run_ok(closed.number_input(key="editor:0:seed").set_value(5))
     run_ok(closed.button(key="scenario_run").click())
@@ -269,6 +299,8 @@ def test_a_closed_tabs_draft_can_be_resumed_as_a_copy():
     run_ok(other.switch_page("pages/library.py"))
     listed = [m.value for m in other.markdown if "last edited" in m.value]
     assert len(listed) == 1 and listed[0].startswith("**Friday demo**")
+    label = f"from preset “{DEFAULT}” · changed: Name (not run), Seed"
+    assert label in [c.value for c in other.caption]
     (resume,) = [b for b in other.button if b.label == "Resume"]
     run_ok(resume.click())
     assert other.success[0].value == "Resumed “Friday demo” in this tab."
@@ -281,11 +313,47 @@ def test_a_closed_tabs_draft_can_be_resumed_as_a_copy():
     assert other.query_params["draft"] != closed.query_params["draft"]
 
 
-def test_a_remote_user_is_never_shown_other_drafts(monkeypatch):
+def test_drafts_are_told_apart_by_what_changed(monkeypatch):
+    """Issue 13, item 2: two drafts of the same preset, listed with what each changed."""
+    in_browser(monkeypatch, BROWSER_A)
+    one = open_url(scenario="preset:mm1-queue")
+    run_ok(one.number_input(key="editor:0:seed").set_value(7))
+    run_ok(one.button(key="scenario_run").click())
+    two = open_url(scenario="preset:mm1-queue")
+    run_ok(two.text_input(key="editor:0:until").set_value("2h"))
+    three = open_url("library")
+    captions = {c.value for c in three.caption if c.value.startswith("from ")}
+    assert captions == {
+        "from preset “mm1-queue” · changed: Seed",
+        "from preset “mm1-queue” · changed: Until (not run)",
+    }
+
+
+def test_another_browser_is_never_shown_other_drafts(monkeypatch):
+    in_browser(monkeypatch, BROWSER_A)
     local = open_url()
     run_ok(name_input(local).set_value("Private notes"))
-    as_remote_user(monkeypatch)
+    in_browser(monkeypatch, BROWSER_B)
     remote = open_url("library")
-    assert remote.session_state["scenario"] == sim.preset(DEFAULT)  # not the local draft
-    assert "Unsaved drafts on this computer" not in [s.value for s in remote.subheader]
+    assert remote.session_state["scenario"] == sim.preset(DEFAULT)  # not the other draft
+    assert "Unsaved drafts in this browser" not in [s.value for s in remote.subheader]
     assert not [m.value for m in remote.markdown if "Private notes" in m.value]
+    assert not [i.value for i in remote.info if "draft" in i.value]  # not even a hint
+
+
+def test_the_tours_preset_shows_in_the_sidebar_at_once():
+    """Issue 13, item 14: after "Open this preset on the other pages" the sidebar names the
+    new scenario straight away, not after the next navigation."""
+    at = open_url("tour")
+    step = at.selectbox(key="tour_step")
+    run_ok(step.set_value(1))
+    from sim import teaching
+
+    wanted = teaching.STEPS[1]
+    assert wanted.scenario.name != sim.preset(DEFAULT).name
+    run_ok(at.button(key="tour_use_preset").click())
+    sidebar = " ".join(m.value for m in at.sidebar.markdown)
+    assert f"**Scenario:** {wanted.scenario.name}" in sidebar
+    assert f"preset: {wanted.preset}" in " ".join(c.value for c in at.sidebar.caption)
+    assert at.success[0].value == f"{wanted.scenario.name} is now the current scenario."
+    assert at.query_params["scenario"] == f"preset:{wanted.preset}"

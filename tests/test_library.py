@@ -86,7 +86,7 @@ def test_rename_refuses_a_taken_name_and_keeps_both(tmp_path):
         ("   ", "a name is required"),
         ("../../etc/passwd", "not allowed: '/'"),
         ("a/b", "not allowed: '/'"),
-        (".hidden", "starting with a letter or digit"),
+        (".hidden", "not '.'"),
         ("x" * 81, "at most 80 characters"),
         ("tab\tname", "not allowed: '\\t'"),
     ],
@@ -351,3 +351,63 @@ def test_alias_bombs_are_refused():
 def test_binary_and_non_utf8_uploads_are_refused():
     assert "not UTF-8" in _problems(b"\xff\xfe\x00name")
     assert "YAML syntax error at line 2" in _problems(b"name: [unclosed\n")
+
+
+# --- names are file names on every system (issue 13, item 2) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["Lecture 3 #2 [draft]", "Überblick – Woche 3", "50% load; 2 users!", "a=b @ c~d"]
+)
+def test_names_any_file_system_can_hold_are_accepted(tmp_path, name):
+    lib = Library(tmp_path)
+    assert lib.save_as(name, sim.preset("mm1-queue")) == name
+    assert lib.names() == [name]
+    assert lib.load(name) == sim.preset("mm1-queue")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Lecture 3: batch", "(not allowed: ':'); for example 'Lecture 3 - batch'"),
+        ('say "hi"', "(not allowed: '\"'); for example 'say hi'"),
+        ("a*b?", "(not allowed: '*' '?'); for example 'a b'"),
+        ("CON", "a name Windows keeps for a device"),
+        ("lpt1.notes", "a name Windows keeps for a device"),
+        ("ends with a dot.", "end with something other than '.'"),
+    ],
+)
+def test_names_some_file_system_refuses_are_refused_with_a_suggestion(tmp_path, name, message):
+    with pytest.raises(LibraryError, match="^name: ") as err:
+        Library(tmp_path).save(name, sim.preset("mm1-queue"))
+    assert message in str(err.value)
+
+
+def test_the_suggested_name_of_every_preset_is_accepted(tmp_path):
+    """The Save as field starts from the scenario's title; titles have colons and slashes."""
+    lib = Library(tmp_path)
+    expected = {
+        "Figure 2: an iterative session": "Figure 2 - an iterative session",
+        "M/M/1 queue (one backend, Poisson jobs)": "M-M-1 queue (one backend, Poisson jobs)",
+    }
+    for preset in sim.preset_names():
+        title = sim.preset(preset).name
+        name = library.suggest_name(title)
+        assert library.check_name(name) == name
+        if title in expected:
+            assert name == expected[title]
+        lib.save(name, sim.preset(preset))
+    assert len(lib.names()) == len(sim.preset_names())
+
+
+def test_a_draft_lists_only_for_its_browser_and_can_be_deleted(tmp_path):
+    drafts = Drafts(tmp_path)
+    mine, theirs, unowned = drafts.new_id(), drafts.new_id(), drafts.new_id()
+    drafts.save(mine, {"browser": "a" * 32})
+    drafts.save(theirs, {"browser": "b" * 32})
+    drafts.save(unowned, {})
+    assert [i for i, _, _ in drafts.recent(owner="a" * 32)] == [mine]
+    assert len(drafts.recent()) == 3
+    drafts.delete(mine)
+    drafts.delete(mine)  # already gone: nothing to do
+    assert drafts.load(mine) is None and drafts.recent(owner="a" * 32) == []

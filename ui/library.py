@@ -13,7 +13,7 @@ import datetime as dt
 import streamlit as st
 
 import sim
-from sim.library import Library, LibraryError, data_dir
+from sim.library import Library, LibraryError, data_dir, suggest_name
 from ui import drafts, state
 
 FLASH = "library_flash"
@@ -65,8 +65,7 @@ def save_section(lib: Library, scenario: sim.Scenario) -> None:
 
 
 def _default_name(scenario: sim.Scenario) -> str:
-    text = "".join(c if c.isalnum() or c in " -_.()" else " " for c in scenario.name)
-    return " ".join(text.split())[:80]
+    return suggest_name(scenario.name)  # always a name the library accepts
 
 
 def entries_section(lib: Library) -> None:
@@ -84,7 +83,7 @@ def entries_section(lib: Library) -> None:
             except (LibraryError, sim.ScenarioError) as err:
                 _refused(err)
             else:
-                problems = state.set_scenario(scenario)
+                problems = state.set_scenario(scenario, origin=f"library entry “{pick}”")
                 if problems:
                     st.error("Not loaded:\n" + "\n".join(f"- `{p}`" for p in problems))
                 else:
@@ -101,6 +100,9 @@ def entries_section(lib: Library) -> None:
                 stored = st.session_state.get(state.LIBRARY)
                 if stored and stored[0] == pick:
                     st.session_state[state.LIBRARY] = (renamed, stored[1])
+                    origin = st.session_state.get(state.ORIGIN)
+                    if origin and origin[1] == stored[1]:  # drafts name the entry it is now
+                        st.session_state[state.ORIGIN] = (f"library entry “{renamed}”", stored[1])
                 _done(f"Renamed “{pick}” to “{renamed}”.")
     with delete:
         sure = st.checkbox(f"Yes, delete “{pick}”", key="library_delete_sure")
@@ -122,22 +124,22 @@ def entries_section(lib: Library) -> None:
 
 
 def drafts_section() -> None:
-    """Unsaved work of other tabs, closed ones included, for a user on this computer only:
-    a remote user of a shared server never sees anyone's drafts."""
-    if not drafts.local_user():
-        return
-    recent = drafts.store().recent(limit=5, exclude=drafts.draft_id())
+    """This browser's unsaved work in other tabs, closed ones included. Drafts are listed
+    only for the browser they were made in (its random cookie, never its IP address), and
+    only once something was changed; each says when, from what, and what was changed."""
+    recent = drafts.others()
     if not recent:
         return
-    st.subheader("Unsaved drafts on this computer")
+    st.subheader("Unsaved drafts in this browser")
     st.caption(
-        "Other tabs' work, including tabs since closed. Resume continues a copy of it in this "
-        "tab; the other draft is left as it was."
+        "Work changed in other tabs of this browser, including tabs since closed. Resume "
+        "continues a copy of it in this tab; the other draft is left as it was."
     )
     for other, written, data in recent:
-        when = dt.datetime.fromtimestamp(written).strftime("%Y-%m-%d %H:%M")
+        when = dt.datetime.fromtimestamp(written).strftime("%Y-%m-%d %H:%M:%S")
         text, button = st.columns([4, 1], vertical_alignment="center")
         text.markdown(f"**{drafts.title(data)}** — last edited {when}")
+        text.caption(drafts.describe(data))
         if button.button("Resume", key=f"library_resume_{other}"):
             if drafts.resume(other):
                 _done(f"Resumed “{drafts.title(data)}” in this tab.")

@@ -29,12 +29,14 @@ def show(scenario: sim.Scenario, result: sim.Result) -> None:
 def page(title: str, intro: str | None = None) -> tuple[sim.Scenario, sim.Result]:
     """Start a page: its title, the sidebar, and the current scenario and result."""
     scenario, result = state.current()
-    drafts.autosave()  # this tab's draft; also puts its id in the URL
+    # This tab's id back in the URL on every page (a click in the navigation drops the URL's
+    # parameters), then its draft if anything was changed.
+    drafts.autosave()
     links.sync_url()
     show(scenario, result)
     st.title(title)
     links.show_notice()
-    drafts.show_restored()
+    drafts.show_note()
     if intro:
         st.caption(intro)
     return scenario, result

@@ -24,6 +24,9 @@ EDITOR_GENERATION = "editor_generation"  # bumped whenever the editor must reloa
 DERIVED = "derived"  # figures and tables computed from the current result (see derived())
 _OF = "of result"  # the key under which derived() keeps the result its entries belong to
 LIBRARY = "library_entry"  # (name, scenario JSON) of the library entry last loaded or saved
+# (what it is, scenario JSON) of what this tab last opened, loaded or saved: a preset, a library
+# entry, an uploaded file. A draft's changes are counted from it (ui/drafts.py).
+ORIGIN = "origin"
 
 
 @st.cache_data(show_spinner="Simulating…", max_entries=512)
@@ -53,12 +56,30 @@ def scenario() -> sim.Scenario:
     return st.session_state[SCENARIO]
 
 
-def set_current(new: sim.Scenario, preset: str = "", library: str = "") -> None:
+def set_current(new: sim.Scenario, preset: str = "", library: str = "", origin: str = "") -> None:
     """Make ``new`` current without running it (it runs when a page needs the result)."""
     st.session_state[SCENARIO] = new
     st.session_state[PRESET] = preset
+    set_origin(new, origin or _describe(new, preset))
     if library:
         remember_library_entry(library, new)
+
+
+def _describe(scenario: sim.Scenario, preset: str) -> str:
+    return f"preset “{preset}”" if preset else f"“{scenario.name}”"
+
+
+def set_origin(scenario: sim.Scenario, label: str) -> None:
+    """``scenario`` is what this tab opened or loaded (``label`` says what it is)."""
+    st.session_state[ORIGIN] = (label, scenario.model_dump_json())
+
+
+def origin() -> tuple[str, sim.Scenario]:
+    """(what it is, scenario) of what this tab last opened, loaded or saved."""
+    stored = st.session_state.get(ORIGIN)
+    if stored is None:
+        return "", scenario()
+    return stored[0], sim.Scenario.model_validate_json(stored[1])
 
 
 def result() -> sim.Result:
@@ -92,11 +113,14 @@ def current() -> tuple[sim.Scenario, sim.Result]:
     return scenario(), result()
 
 
-def set_scenario(new: sim.Scenario, preset: str = "", reload_editor: bool = True) -> list:
+def set_scenario(
+    new: sim.Scenario, preset: str = "", reload_editor: bool = True, origin: str = ""
+) -> list:
     """Make ``new`` the current scenario if it runs; otherwise keep the old one.
 
     Returns the problems (empty on success). ``reload_editor`` makes the scenario editor
-    show the new scenario's tables (on loading a preset or a file).
+    show the new scenario's tables (on loading a preset or a file): the new scenario is then
+    also the tab's origin (``origin`` says what it is; default: the preset or its name).
     """
     try:
         res = run(new)
@@ -107,12 +131,15 @@ def set_scenario(new: sim.Scenario, preset: str = "", reload_editor: bool = True
     st.session_state[PRESET] = preset
     if reload_editor:
         st.session_state[EDITOR_GENERATION] = st.session_state.get(EDITOR_GENERATION, 0) + 1
+        set_origin(new, origin or _describe(new, preset))
     return []
 
 
 def remember_library_entry(name: str, scenario: sim.Scenario) -> None:
-    """``scenario`` is the library entry ``name`` (loaded from it or saved to it)."""
+    """``scenario`` is the library entry ``name`` (loaded from it or saved to it): saved
+    work is no longer unsaved, so the entry becomes the origin of later changes."""
     st.session_state[LIBRARY] = (name, scenario.model_dump_json())
+    set_origin(scenario, f"library entry “{name}”")
 
 
 def library_entry(scenario: sim.Scenario) -> str:

@@ -17,6 +17,7 @@ from sim.replay import state_at
 from ui import explain_panel, sidebar, state, widgets
 
 STEP = "tour_step"
+FLASH = "tour_flash"  # the message after "Open this preset on the other pages"
 
 
 def _move(delta: int) -> None:
@@ -140,4 +141,9 @@ def main() -> None:
         if problems:
             st.error("; ".join(str(p) for p in problems))
         else:
-            st.success(f"{scenario.name} is now the current scenario.")
+            # Run the script again: the sidebar, drawn before this button, then shows the
+            # new current scenario (and its link) at once, not after the next navigation.
+            st.session_state[FLASH] = f"{scenario.name} is now the current scenario."
+            st.rerun()
+    if message := st.session_state.pop(FLASH, None):
+        st.success(message)
