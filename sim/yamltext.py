@@ -20,6 +20,9 @@ import yaml
 # The largest built-in scenario has a few hundred nodes; hand-written ones with anchors stay
 # far below this. A bomb of 9 levels × 9 aliases names 9**9 ≈ 387 million nodes.
 MAX_EXPANDED_NODES = 100_000
+# And its text may not grow past the file's own length or 1 MB, whichever is larger: a long
+# string repeated through aliases would make a 0.9 MB upload a 10 MB scenario (and draft).
+MAX_EXPANDED_CHARS = 1_000_000
 _MERGE = "tag:yaml.org,2002:merge"
 
 
@@ -50,27 +53,33 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
-    """Each node's size (itself and everything under it) once every alias is expanded.
+def _expanded_sizes(root: yaml.Node) -> tuple[dict[int, int], dict[int, int]]:
+    """Each node's size once every alias is expanded: (values, characters) under it.
 
     The composer shares one node object between an anchor and its aliases, so counting per
     object identity stays linear in the file while the totals can be exponential. Iterative:
     deeply nested input must not exhaust the stack.
     """
     size: dict[int, int] = {}
+    chars: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         key = id(node)
         if done:
-            size[key] = 1 + sum(size.get(id(c), 1) for c in _children(node))
+            kids = _children(node)
+            size[key] = 1 + sum(size.get(id(c), 1) for c in kids)
+            chars[key] = sum(chars.get(id(c), 0) for c in kids)
             continue
         if key in size:
             continue
-        size[key] = 1  # a recursive alias counts once (the safe loader refuses those anyway)
-        stack.append((node, True))
-        stack.extend((c, False) for c in _children(node) if id(c) not in size)
-    return size
+        # A recursive alias counts once (the safe loader refuses those anyway).
+        size[key] = 1
+        chars[key] = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+        if not isinstance(node, yaml.ScalarNode):
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in size)
+    return size, chars
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -81,7 +90,7 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _where(root: yaml.Node, size: dict[int, int], most: int = 10) -> list[str]:
+def _where(root: yaml.Node, size: dict[int, int], limit: int, most: int = 10) -> list[str]:
     """The fields whose values expand past the limit: each the path of the deepest mapping key
     above an oversized value, for every place the value is written (an anchor's definition
     and each field that uses it); at most ``most`` of them."""
@@ -96,11 +105,11 @@ def _where(root: yaml.Node, size: dict[int, int], most: int = 10) -> list[str]:
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             pairs = [(f"{path}.{k.value}" if path else str(k.value), v) for k, v in node.value]
-            big = [(v, p, p) for p, v in pairs if size[id(v)] > MAX_EXPANDED_NODES]
+            big = [(v, p, p) for p, v in pairs if size[id(v)] > limit]
         elif isinstance(node, yaml.SequenceNode):
             first = {id(v): (i, v) for i, v in reversed(list(enumerate(node.value)))}
             items = [(f"{path}[{i}]", v) for i, v in sorted(first.values(), key=lambda x: x[0])]
-            big = [(v, p, named) for p, v in items if size[id(v)] > MAX_EXPANDED_NODES]
+            big = [(v, p, named) for p, v in items if size[id(v)] > limit]
         else:
             big = []
         if not big:
@@ -116,12 +125,19 @@ def read(text: str) -> Any:
         root = loader.get_single_node()
         if root is None:
             return None
-        size = _expanded_sizes(root)
+        size, chars = _expanded_sizes(root)
         if size[id(root)] > MAX_EXPANDED_NODES:
             raise YamlTextError(
                 f"expands (through YAML aliases) to more than {MAX_EXPANDED_NODES:,} values; "
                 "refused",
-                _where(root, size),
+                _where(root, size, MAX_EXPANDED_NODES),
+            )
+        limit = max(len(text), MAX_EXPANDED_CHARS)
+        if chars[id(root)] > limit:
+            raise YamlTextError(
+                f"expands (through YAML aliases) to more than {limit:,} characters of text; "
+                "refused",
+                _where(root, chars, limit),
             )
         return loader.construct_document(root)
     finally:

@@ -319,3 +319,25 @@ def test_every_preset_and_the_benchmark_fleet_are_within_every_cap():
     fleet = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fleet)
     sim.check_size(fleet.fleet(1_000_000))
+
+
+# --- issue 16 point 6: aliases may not blow a small upload into a big scenario ---------------
+
+
+def test_a_long_string_repeated_through_aliases_is_refused_naming_where():
+    """A 0.45 MB string anchored once and aliased 20 times: a 0.9 MB upload that would expand
+    to a 9 MB scenario (and a 19 MB draft). Values are few, so only the character count sees it."""
+    long = "x" * 450_000
+    text = f"description: &d {long}\n" + yaml.safe_dump(base(), sort_keys=False).replace(
+        "name: vqe\n", "name: vqe\n  x-notes: [" + ", ".join(["*d"] * 20) + "]\n", 1
+    )
+    assert 450_000 < len(text) < 1_000_000
+    problems = problems_of(lambda: parse_upload(text.encode(), "big.yaml"))
+    assert [p.path for p in problems] == ["workloads[0].x-notes"], problems
+    assert "characters" in problems[0].message
+
+
+def test_a_long_file_without_aliases_is_not_refused_for_its_length():
+    long = "a scenario with a very long description. " * 70_000  # 2.9 MB: under the 5 MB cap
+    text = yaml.safe_dump(edit(base(), {"description": long}), sort_keys=False)
+    assert sim.parse_text(text).description == long
