@@ -33,6 +33,14 @@ from .scenario import Scenario, ScenarioError, load
 
 DATA_DIR_ENV = "QSCHED_DATA_DIR"
 NAME_MAX = 80
+# File names are limited in bytes (255 on common file systems), and the temporary file of a
+# write is ".NAME.yaml.XXXXXXXX.tmp": 19 bytes more. 80 CJK characters are 240 bytes.
+NAME_MAX_BYTES = 200
+# A temporary file older than this was left by a write that was killed (a write takes
+# milliseconds); a rename's claim this old, by a rename that was killed.
+STALE_SECONDS = 600
+_TMP_SUFFIX = ".tmp"
+_CLAIM_SUFFIX = ".renaming"
 # An entry's name is its file's name, so it must be one on every system: none of the
 # characters Windows refuses (the path separators among them), no control characters, no
 # leading dot (hidden files, and our own temporary files start with one), no trailing dot
@@ -70,7 +78,7 @@ def write_atomic(path: Path, text: str, overwrite: bool = True) -> None:
     new name cannot both win.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
@@ -107,6 +115,13 @@ def check_name(name: Any, field: str = "name") -> str:
     name = name.strip()
     if len(name) > NAME_MAX:
         raise LibraryError(field, f"at most {NAME_MAX} characters (got {len(name)})")
+    size = len(name.encode("utf-8"))
+    if size > NAME_MAX_BYTES:
+        raise LibraryError(
+            field,
+            f"at most {NAME_MAX_BYTES} bytes as a file name (UTF-8); this one has {size} "
+            f"(letters outside ASCII take 2 to 4 bytes each)",
+        )
     bad = sorted({c for c in name if _forbidden(c)})
     if bad:
         shown = " ".join(repr(c) for c in bad)
@@ -125,6 +140,29 @@ def check_name(name: Any, field: str = "name") -> str:
     return name
 
 
+def tidy(folder: Path, stale: float = STALE_SECONDS) -> None:
+    """Clean up after writes and renames that were killed half-way: a temporary file is
+    removed (the write never completed; the entry still has its old content); a rename's
+    claim is a complete entry, put back under its old name unless that name was taken
+    meanwhile, in which case it is kept under a recovered name. Only files older than
+    ``stale`` seconds: younger ones may belong to a write still going on. Age is the inode's
+    change time, which a rename resets (a claim keeps its entry's old modification time)."""
+    cutoff = time.time() - stale
+    for path in folder.glob(".*"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_ctime >= cutoff:
+                continue
+            if path.name.endswith(_TMP_SUFFIX):
+                path.unlink()
+            elif path.name.endswith(_CLAIM_SUFFIX):
+                name = path.name[1:].split(".yaml.", 1)[0]
+                for candidate in (name, f"{name} (recovered)"):
+                    with contextlib.suppress(FileExistsError):
+                        os.link(path, folder / f"{candidate}.yaml")
+                        path.unlink()
+                        break
+
+
 class Library:
     """Named scenarios, one YAML file each, under ``root`` (default: the data directory)."""
 
@@ -138,6 +176,7 @@ class Library:
         """Entry names, sorted case-insensitively."""
         if not self.folder.is_dir():
             return []
+        tidy(self.folder)
         names = [p.stem for p in self.folder.glob("*.yaml") if not p.name.startswith(".")]
         return sorted(names, key=lambda n: (n.casefold(), n))
 
@@ -178,14 +217,24 @@ class Library:
             raise LibraryError("name", f"no scenario named {source.stem!r} in the library")
         if source == target:
             return target.stem
+        # First claim the entry by renaming it to a private name: of two renames at once only
+        # one can (the other finds no file), so they never leave two copies. Then link()
+        # puts it under the new name, refusing an existing one atomically.
+        claim = source.with_name(f".{source.name}.{uuid.uuid4().hex[:8]}{_CLAIM_SUFFIX}")
         try:
-            # link() refuses an existing target, atomically; then the old name goes.
-            os.link(source, target)
+            os.rename(source, claim)
+        except FileNotFoundError:
+            raise LibraryError(
+                "name", f"{source.stem!r} was renamed or deleted meanwhile; nothing was changed"
+            ) from None
+        try:
+            os.link(claim, target)
         except FileExistsError:
+            os.rename(claim, source)
             raise LibraryError(
                 "new name", f"{target.stem!r} already exists; choose another name"
             ) from None
-        os.unlink(source)
+        os.unlink(claim)
         return target.stem
 
     def delete(self, name: str) -> None:
@@ -259,6 +308,7 @@ class Drafts:
         """Remove drafts not written for ``max_age`` seconds; returns how many."""
         if not self.folder.is_dir():
             return 0
+        tidy(self.folder)
         cutoff, removed = time.time() - max_age, 0
         for path in self.folder.glob("*.json"):
             with contextlib.suppress(OSError):

@@ -411,3 +411,76 @@ def test_a_draft_lists_only_for_its_browser_and_can_be_deleted(tmp_path):
     drafts.delete(mine)
     drafts.delete(mine)  # already gone: nothing to do
     assert drafts.load(mine) is None and drafts.recent(owner="a" * 32) == []
+
+
+# --- issue 16 point 11: names by their bytes, renames at once, killed writes -----------------
+
+
+def test_a_name_is_limited_by_its_bytes_as_a_file_name(tmp_path):
+    lib = Library(tmp_path)
+    scenario = sim.preset("fig1-session-flow")
+    cjk = "量" * 80  # 80 characters (the character limit) but 240 bytes in UTF-8
+    with pytest.raises(LibraryError) as info:
+        lib.save(cjk, scenario)
+    assert info.value.field == "name" and "bytes" in info.value.message
+    ok = "量" * 66  # 198 bytes: fits, with room for the temporary file's 19 more
+    assert lib.load(lib.save(ok, scenario)) == scenario
+    with pytest.raises(LibraryError) as info:
+        lib.rename(ok, cjk)
+    assert info.value.field == "new name"
+
+
+def test_two_renames_of_one_entry_at_once_leave_one_entry_and_a_message(tmp_path):
+    import threading
+
+    lib = Library(tmp_path)
+    scenario = sim.preset("fig1-session-flow")
+    for attempt in range(30):
+        lib.save("A", scenario)
+        barrier = threading.Barrier(2)
+        outcome: dict[str, object] = {}
+
+        def rename(new: str, barrier=barrier, outcome=outcome) -> None:
+            barrier.wait()
+            try:
+                outcome[new] = lib.rename("A", new)
+            except LibraryError as err:  # the loser: a message, never another error
+                outcome[new] = err
+
+        threads = [threading.Thread(target=rename, args=(n,)) for n in ("B", "C")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        names = lib.names()
+        assert names in (["B"], ["C"]), (attempt, names, outcome)
+        winner = names[0]
+        assert outcome[winner] == winner
+        loser = "C" if winner == "B" else "B"
+        # Either it lost the claim ("renamed or deleted meanwhile") or came after the winner
+        # had finished ("no scenario named 'A'"): a message naming the entry either way.
+        assert isinstance(outcome[loser], LibraryError), outcome
+        assert outcome[loser].field == "name" and "'A'" in outcome[loser].message
+        lib.delete(winner)
+        assert not list(lib.folder.glob(".*")), "no claim left behind"
+
+
+def test_leftovers_of_killed_writes_are_cleaned_up(tmp_path):
+    from sim.library import tidy
+
+    lib = Library(tmp_path)
+    scenario = sim.preset("fig1-session-flow")
+    lib.save("kept", scenario)
+    folder = lib.folder
+    partial = folder / ".kept.yaml.x1y2z3w4.tmp"
+    partial.write_text("name: half a fi")
+    claim = folder / ".moved.yaml.0123abcd.renaming"
+    claim.write_text((folder / "kept.yaml").read_text())
+    clash = folder / ".kept.yaml.89abcdef.renaming"
+    clash.write_text((folder / "kept.yaml").read_text())
+    tidy(folder)  # all just written: a write or rename may still be going on
+    assert partial.exists() and claim.exists()
+    tidy(folder, stale=-1)  # now count them as old
+    assert not partial.exists() and not claim.exists() and not clash.exists()
+    assert lib.names() == ["kept", "kept (recovered)", "moved"]
+    assert lib.load("moved") == scenario
