@@ -92,3 +92,22 @@ def test_make_run_does_not_override_the_address():
     assert "streamlit run dashboard.py" in recipe
     assert "server.address" not in recipe
     assert 'address = "127.0.0.1"' in Path(ROOT / ".streamlit" / "config.toml").read_text()
+
+
+def test_the_load_benchmark_serves_two_people_at_once():
+    """benchmarks/load.py (issue 16 point 12) drives concurrent sessions to drawn pages: two at
+    once both get the Scenario page and the Timeline's charts, and the server's memory is
+    sampled. (The timings themselves are reported in the README, not asserted here.)"""
+    import asyncio
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("load", ROOT / "benchmarks" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    [row] = asyncio.run(load.measure([2], timeout=240))
+    assert row["sessions"] == 2
+    for page in ("scenario", "timeline"):
+        p50, p95 = row[page]
+        assert 0 < p50 <= p95 < 240
+    assert row["peak_mb"] > 50  # a Streamlit server with the model loaded, measured
+    assert "| 2 |" in load.report([row])
