@@ -3,12 +3,20 @@ titles, and a tab (:class:`Session`) that records console errors, page errors an
 
 The fixtures that start a dashboard server and a browser (``server``, ``server_data``,
 ``browser``) are in ``tests/conftest.py``, so every ``test_browser_*.py`` module gets its own
-server with its own data directory.
+server with its own data directory; :func:`dashboard_server` starts one for a test that needs
+its own (a fresh process, other settings).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -101,3 +109,59 @@ def wait_for_draft(folder: Path, text: str, seconds: float = 30) -> None:
             return
         time.sleep(0.2)
     pytest.fail(f"no draft in {folder} holds {text!r} after {seconds:.0f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, server: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.25)
+    pytest.fail(f"streamlit did not answer at {url} within {seconds:.0f} s:\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def dashboard_server(
+    log: Path, data: Path, *, address: str | None = "127.0.0.1", env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen, int]]:
+    """``streamlit run dashboard.py`` on a free port, data in ``data``, output in ``log``:
+    (url, process, port), stopped on exit. ``address=None`` leaves the address to
+    ``.streamlit/config.toml``, as ``make run`` does."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
+               "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]  # fmt: skip
+    if address is not None:
+        command += ["--server.address", address]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "QSCHED_DATA_DIR": str(data)}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**environment, **(env or {})},
+            start_new_session=True,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url, proc, log)
+        yield url, proc, port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)

@@ -9,16 +9,20 @@ run pages on the first visit), so they start their own.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser import PAGES, ROOT, TIMEOUT_MS, LinkSession, Session, wait_for_draft
-from tests.conftest import _free_port, _wait_until_up
+from tests.browser import (
+    PAGES,
+    TIMEOUT_MS,
+    LinkSession,
+    Session,
+    dashboard_server,
+    wait_for_draft,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -147,33 +151,8 @@ def _shots() -> Path:
 def unvisited_server(tmp_path) -> Iterator[str]:
     """A dashboard server nobody has opened yet (the shared ``server`` fixture may have been
     visited by earlier tests, which hid the bug: Streamlit's choice is made once per process)."""
-    port = _free_port()
-    log = tmp_path / "server.log"
-    data = tmp_path / "data"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-               "--server.headless", "true", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # fmt: skip
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "QSCHED_DATA_DIR": str(data)},
-            start_new_session=True,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, proc, log)
+    with dashboard_server(tmp_path / "server.log", tmp_path / "data") as (url, _, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def test_a_deep_link_as_first_visit_shows_the_apps_navigation(unvisited_server, browser):

@@ -8,17 +8,13 @@ if the configuration stops binding to 127.0.0.1.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import psutil
 import pytest
 
-from tests.browser import ROOT, Session
-from tests.conftest import _free_port, _wait_until_up
+from tests.browser import ROOT, Session, dashboard_server
 
 pytestmark = pytest.mark.browser
 
@@ -37,31 +33,10 @@ def _listening(pid: int, port: int) -> list[str]:
 @pytest.fixture(scope="module")
 def default_server(tmp_path_factory):
     """``make run``'s server: only the port is chosen here (so tests never collide)."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("streamlit-default") / "server.log"
     data = tmp_path_factory.mktemp("qsched-data-default")
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
-    command += ["--server.port", str(port), "--server.fileWatcherType", "none"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "QSCHED_DATA_DIR": str(data)},
-            start_new_session=True,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, proc, log)
+    with dashboard_server(log, data, address=None) as (url, proc, port):
         yield proc, port, url, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def test_make_run_listens_on_loopback_only(default_server):
