@@ -1,6 +1,6 @@
 """Property-based tests: invariants that must hold for every valid scenario.
 
-Hypothesis generates small scenarios (1–2 backends, 1–3 instances flat or hub/group/project,
+Hypothesis generates small scenarios (1–2 backends, 1–4 instances flat or hub/group/project,
 1–4 workloads of every pattern and mode, random profiles and knob overrides, calibrations,
 reservations, close/cancel/cancel_job actions, an optional ``until``) that are valid by
 construction, runs them, and checks the rules that do not depend on the particular numbers:
@@ -134,29 +134,41 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
     }
 
     # Instances: flat, or hub/group/project (never mixed), with optional hub/group weights.
-    n_inst = draw(st.integers(1, 3))
+    # Half the hierarchies start with two projects of one group, and half of all scenarios
+    # give every instance the same share and no prior usage: with constant quanta, keys then
+    # tie exactly, inside a group (R7, the one-pass pick) and between groups (the full scan),
+    # so the replay oracle sees the tie-breaks. Allocations (R10) may start below `used`:
+    # an instance over its allocation from t=0 sends every pick through the full scan.
+    n_inst = draw(st.integers(1, 4))
     hierarchical = draw(st.booleans())
+    equal = draw(st.booleans())
     if hierarchical:
-        pool = ["h1/g1/p1", "h1/g1/p2", "h1/g2/p1", "h2/g1/p1"]
+        pool = ["h1/g1/p1", "h1/g1/p2", "h1/g1/p3", "h1/g2/p1", "h2/g1/p1"]
         names = draw(st.lists(st.sampled_from(pool), min_size=n_inst, max_size=n_inst,
                               unique=True))  # fmt: skip
+        if n_inst >= 2 and draw(st.booleans()):
+            names = ["h1/g1/p1", "h1/g1/p2", *[n for n in names if not n.startswith("h1/g1/")]]
+            names = names[:n_inst]
     else:
-        names = ["A", "B", "C"][:n_inst]
+        names = ["A", "B", "C", "D"][:n_inst]
     instances = []
     for name in names:
-        inst: dict[str, Any] = {"name": name, "share": draw(st.sampled_from([0.5, 1, 2, 3]))}
-        if draw(st.integers(0, 3)) == 0:
+        share = 1 if equal else draw(st.sampled_from([0.5, 1, 2, 3]))
+        inst: dict[str, Any] = {"name": name, "share": share}
+        if not equal and draw(st.integers(0, 3)) == 0:
             inst["used"] = draw(st.sampled_from([10, 600, "1h"]))
         if draw(st.integers(0, 4)) == 0:
             inst["plan"] = "open"
         if allocations and draw(st.booleans()):
             inst["allocation"] = draw(st.sampled_from([5, 30]))
+            if draw(st.integers(0, 2)) == 0:
+                inst["used"] = 40  # over its allocation from the start
             # Keep blocked jobs from waiting 28 simulated days (R10: they wait for expiry).
             overrides["fair_share_window"] = draw(st.sampled_from([60, 300]))
         instances.append(inst)
     hubs: dict[str, float] = {}
     groups: dict[str, float] = {}
-    if hierarchical:
+    if hierarchical and not equal:
         for hub in sorted({n.split("/")[0] for n in names}):
             if draw(st.booleans()):
                 hubs[hub] = draw(st.sampled_from([1, 2, 5]))

@@ -164,6 +164,7 @@ def test_r10_instance_over_its_allocation_leaves_its_group_to_the_other_project(
         # by fair share, which reactivates the batch.
         (2, {"w.2": 30.0, "bg.2": 20.0}, "R5 fair share", 2),
     ],
+    ids=["think-0.5s", "think-2s"],
 )
 def test_r24_batch_with_think_time_above_one_second_loses_its_priority(
     classical, expected, rule, activations
@@ -286,6 +287,7 @@ def test_r23_shuffled_batch_order_is_not_submission_order_for_some_seed():
         # 32, s.4 at 47; closed at 57 → bg.1 57–67.
         ("ibm-2024", (12.0, 17.0), [0.0, 17.0, 32.0, 47.0], 57.0),
     ],
+    ids=["ibm-current", "ibm-2024"],
 )
 def test_r26_long_session_delays_calibration_or_calibration_delays_session(
     rules, cal, session_starts, bg_start
@@ -322,6 +324,7 @@ def test_r26_long_session_delays_calibration_or_calibration_delays_session(
         # s.2 (submitted 70.5) waits → 80–90 by fair share (reactivated, R15); billed 70 + 10.
         (60.5, {"s.2": 80.0, "bg.1": 70.0}, "R5 fair share", 2),
     ],
+    ids=["think-equals-ittl", "think-above-ittl"],
 )
 def test_r14_job_submitted_exactly_when_the_ittl_runs_out_keeps_the_session(
     classical, expected, rule, activations
