@@ -133,6 +133,10 @@ MUTANTS: list[Mutant] = [
            "            limit = allocation[i]\n"
            "            if limit is not None and used[i] > limit:",
            "an instance exactly at its allocation still runs"),
+    Mutant("R10-scan-not-skipped", E,
+           "blocked_any = True  # R10: over its allocation\n                    continue\n",
+           "blocked_any = True  # R10: over its allocation\n",
+           "the full scan does not skip an instance over its allocation"),
     Mutant("R10-no-wake", E, "if best_job is None and blocked_any:", "if False:",
            "blocked jobs never wake when usage leaves the window"),
     # --- sessions (R11–R23) ---
@@ -149,9 +153,9 @@ MUTANTS: list[Mutant] = [
            "a session counts as active from its first submission"),
     Mutant("R13-no-hold", S, 'self.holds = mode == "session"', "self.holds = False",
            "sessions never hold the backend"),
-    Mutant("R14-timer-first", E, "WORLD, TIMER, DISPATCH = 1, 2, 3",
-           "WORLD, TIMER, DISPATCH = 2, 1, 3",
-           "timers run before submissions at the same instant"),
+    Mutant("R14-timer-first", E, "self.later(s.ittl, expired, TIMER)",
+           "self.later(s.ittl, expired, 0)",
+           "the ITTL check runs before a submission at the same instant"),
     Mutant("R14-queued-ignored", E,
            "if s.ittl_gen == gen and s.active and not s.queued and not s.running:",
            "if s.ittl_gen == gen and s.active and not s.running:",

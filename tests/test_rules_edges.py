@@ -150,6 +150,28 @@ def test_r10_instance_over_its_allocation_leaves_its_group_to_the_other_project(
     assert job(r, "x1.1")["status"] == "QUEUED"
 
 
+def test_r6_project_key_inside_a_group_in_the_full_scan():
+    """R6 in the full scan: inside the chosen group the smallest project key goes first, not
+    the oldest job. g1 = {p1, p2, p3} (1/6 each), g2 = {q} (1/2). p1 has used 100 against an
+    allocation of 50 (skipped; it sends the pick through the full scan), p2 has used 30, q 300.
+    x2 (p2), x3 (p3), x1 (p1) and y (q) submit one 10 s job each at t=0, in that order.
+    t=0: g1 = 130 / 0.5 W = 260/W < g2 = 600/W → g1; p2 = 30 / (W/6) = 180/W, p3 = 0 →
+    x3.1 0–10 although x2.1 is older. t=10: g1 = 280/W < 600/W; p2 is the only open project
+    → x2.1 10–20. t=20: g1 300/W, but only the blocked p1 is left in it → y.1 20–30."""
+    r = run(
+        [_one("x2", "u2", 10), _one("x3", "u3", 10), _one("x1", "u1", 10), _one("y", "uq", 10)],
+        instances=[{"name": "h/g1/p1", "share": 1, "used": 100, "allocation": 50},
+                   {"name": "h/g1/p2", "share": 1, "used": 30},
+                   {"name": "h/g1/p3", "share": 1},
+                   {"name": "h/g2/q", "share": 1, "used": 300}],
+        users=[*TWO_GROUPS["users"], {"name": "u3", "instance": "h/g1/p3"}],
+        until=1000,
+    )  # fmt: skip
+    st = starts(r)
+    assert {k: st[k] for k in ("x3.1", "x2.1", "y.1")} == {"x3.1": 0.0, "x2.1": 10.0, "y.1": 20.0}
+    assert job(r, "x1.1")["status"] == "QUEUED"
+
+
 # --- R24: the batch's interactive timeout of about one second --------------------------------
 
 
