@@ -120,12 +120,18 @@ CLASSICAL = [0, 1, 3, 20, 90, {"exponential": 5}, {"uniform": [0, 30]}]
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
+def scenarios(
+    draw: st.DrawFn, allocations: bool = False, contention: bool = False
+) -> dict[str, Any]:
     """A scenario dict that the validator must accept (every constraint met by construction).
 
     ``allocations`` adds R10 allocation limits (with a short fair-share window so blocked jobs
     wait seconds, not 28 simulated days). They are kept out of the other properties because
     of the hang in ``test_r10_blocked_job_runs_when_usage_leaves_the_window``.
+
+    ``contention`` aims at the fair-share pick: always a hierarchy that starts with two
+    projects of one group, one backend, mostly job-mode work starting together with constant
+    quanta, so that several instances compete at most dispatches and keys tie exactly.
     """
     rules = draw(st.sampled_from(sorted(sim.PROFILES)))
     overrides = {
@@ -139,14 +145,14 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
     # tie exactly, inside a group (R7, the one-pass pick) and between groups (the full scan),
     # so the replay oracle sees the tie-breaks. Allocations (R10) may start below `used`:
     # an instance over its allocation from t=0 sends every pick through the full scan.
-    n_inst = draw(st.integers(1, 4))
-    hierarchical = draw(st.booleans())
-    equal = draw(st.booleans())
+    n_inst = draw(st.integers(2 if contention else 1, 4))
+    hierarchical = contention or draw(st.booleans())
+    equal = draw(st.integers(0, 3)) > 0 if contention else draw(st.booleans())
     if hierarchical:
         pool = ["h1/g1/p1", "h1/g1/p2", "h1/g1/p3", "h1/g2/p1", "h2/g1/p1"]
         names = draw(st.lists(st.sampled_from(pool), min_size=n_inst, max_size=n_inst,
                               unique=True))  # fmt: skip
-        if n_inst >= 2 and draw(st.booleans()):
+        if n_inst >= 2 and (contention or draw(st.booleans())):
             names = ["h1/g1/p1", "h1/g1/p2", *[n for n in names if not n.startswith("h1/g1/")]]
             names = names[:n_inst]
     else:
@@ -181,7 +187,7 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
         users.append({"name": "extra", "instance": draw(st.sampled_from(names))})
     user_names = [u["name"] for u in users]
 
-    n_back = draw(st.integers(1, 2))
+    n_back = 1 if contention else draw(st.integers(1, 2))
     backends = []
     for b in range(n_back):
         cals = []
@@ -202,19 +208,28 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
 
     knobs = {**sim.PROFILES[rules].model_dump(), **overrides}
     workloads = []
-    for i in range(draw(st.integers(1, 4))):
-        pattern = draw(st.sampled_from(["iterative", "batch", "stream"]))
-        mode = draw(st.sampled_from(["job", "session", "batch"]))
-        start = draw(st.sampled_from([0, 0, 5, 30, 100]))
+    for i in range(draw(st.integers(2 if contention else 1, 4))):
+        patterns = (
+            ["batch", "batch", "iterative", "stream"]
+            if contention
+            else ["iterative", "batch", "stream"]
+        )  # bursts compete; loops and streams trickle
+        pattern = draw(st.sampled_from(patterns))
+        mode = draw(st.sampled_from(["job", "job", "job", "batch", "session"] if contention
+                                    else ["job", "session", "batch"]))  # fmt: skip
+        start = draw(st.sampled_from([0, 0, 5] if contention else [0, 0, 5, 30, 100]))
         w: dict[str, Any] = {
             "name": f"w{i}",
-            "user": draw(st.sampled_from(user_names)),
+            # Under contention the first workloads go to different projects (p1, p2, …).
+            "user": user_names[i % len(user_names)]
+            if contention
+            else draw(st.sampled_from(user_names)),
             "backend": draw(st.sampled_from(backend_names)),
             "pattern": pattern,
             "mode": mode,
             "start": start,
             "jobs": draw(st.integers(1, 4)),
-            "quantum": draw(st.sampled_from(QUANTA)),
+            "quantum": draw(st.sampled_from([5, 10, 10, 30] if contention else QUANTA)),
         }
         if pattern == "stream":
             w["rate"] = draw(st.sampled_from([0.05, 0.2, "6/m"]))
@@ -240,7 +255,7 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
     reservations = []
     for b in backend_names:
         t = 0.0
-        for _ in range(draw(st.integers(0, 2))):
+        for _ in range(0 if contention else draw(st.integers(0, 2))):
             t += draw(st.sampled_from([0, 10, 50, 200]))
             end = t + draw(st.sampled_from([10, 60, 300]))
             reservations.append({"backend": b, "instance": draw(st.sampled_from(names)),
@@ -964,5 +979,19 @@ def test_r10_scenarios_with_allocations_finish_and_keep_the_invariants(
     scenario, result = simulate(data)
     if scenario.until is None:
         assert (result.jobs["status"] != "QUEUED").all()
+    violations = replay_violations(scenario, result)
+    assert not violations, "\n".join(violations[:10])
+
+
+@settings(PROPERTY_SETTINGS, max_examples=60, phases=[Phase.explicit, Phase.generate])
+@given(scenarios(allocations=True, contention=True))
+def test_fair_share_ties_and_the_full_scan_follow_r5_r7(data: dict[str, Any]) -> None:
+    """R5–R7, R10 where they are easiest to get wrong: hierarchies where two projects of one
+    group and other groups compete on one backend, often at exactly equal keys (equal shares,
+    no prior usage, constant quanta), sometimes with an instance over its allocation (the
+    full scan). Every fair-share start is replayed against the model (tie: the older job; for
+    groups, the group whose oldest queued job is older). Shrinking is off as in the R10
+    property above."""
+    scenario, result = simulate(data)
     violations = replay_violations(scenario, result)
     assert not violations, "\n".join(violations[:10])
