@@ -79,8 +79,8 @@ MUTANTS: list[Mutant] = [
            "self.limit = limit  # R3", "the 3 h system limit is not applied"),
     Mutant("R4-cut-is-done", E, 'self._finalize(job, "error", "max_execution_time")  # R3',
            'self._finalize(job, "done")  # R3', "a job stopped at its limit ends DONE"),
-    Mutant("R4-until", E, "if b.busy or self.stopped:", "if b.busy:",
-           "jobs still start after `until`, so none is left QUEUED"),
+    Mutant("R4-until", E, "        self.stopped = True\n", "        self.stopped = False\n",
+           "`until` is ignored: jobs start after it, none is left QUEUED"),
     # --- fair share (R5–R10) ---
     Mutant("R5-lifo", E, "            head = q[0]\n            while head.state != QUEUED:",
            "            head = q[-1]\n            while head.state != QUEUED:",

@@ -1,12 +1,13 @@
 """Rule tests for the corners a mutation run found unguarded (issue 14).
 
 ``benchmarks/mutation.py`` breaks the engine one line at a time; the breaks that no rule test
-noticed were all corners: ties inside one group of a hierarchy, the full fair-share scan that
-an instance over its allocation triggers, the batch's one-second ITTL, batches inside
-reservations and with a shuffled order, a calibration kept waiting by a long session, a job
-submitted at the very instant its session's ITTL runs out, and periodic calibrations that fall
-due again while still waiting. Each test below names its rule and works the expected times out
-by hand (docs/model.md), on small scenarios with constant durations.
+noticed were all corners: hub and project weights, ties inside one group of a hierarchy, the
+full fair-share scan that an instance over its allocation triggers, the batch's one-second
+ITTL, batches inside reservations and with a shuffled order, a calibration kept waiting by a
+long session, a job submitted at the very instant its session's ITTL runs out, and periodic
+calibrations that fall due again while still waiting. Each test below names its rule and
+works the expected times out by hand (docs/model.md), on small scenarios with constant
+durations.
 
 Defaults (tests/helpers.py): one backend ``qpu``, profile ibm-2024 (session ITTL 60 s, batch
 ITTL 1 s), flat instances ``A`` and ``B`` (share 1) with users ``a`` and ``b``. W stands for
@@ -48,6 +49,38 @@ def _session_events(r: sim.Result, event: str, sid: str) -> list[tuple[float, st
 
 def _users(*instances: str) -> list[dict]:
     return [{"name": f"u{k}", "instance": name} for k, name in enumerate(instances)]
+
+
+# --- R6: weights at the hub and project levels -----------------------------------------------
+
+
+def test_r6_hub_weights_scale_their_groups_shares():
+    """R6: hubs h1:h2 = 3:1, one group and one project each → effective shares 75 % and 25 %.
+    Prior usage: h1's project 60, h2's 30. Keys: h1 = 60 / 0.75 W = 80/W, h2 = 30 / 0.25 W =
+    120/W → h1's job first (0–10), h2's second (10–20), although h2 has used less. Without
+    the hub weights (both groups at weight 1) the keys would be 60 and 30: h2 first."""
+    r = run(
+        [_one("x", "u1", 10), _one("y", "u2", 10)],
+        instances=[{"name": "h1/g/p", "share": 1, "used": 60},
+                   {"name": "h2/g/p", "share": 1, "used": 30}],
+        hubs={"h1": 3, "h2": 1},
+        users=[{"name": "u1", "instance": "h1/g/p"}, {"name": "u2", "instance": "h2/g/p"}],
+    )  # fmt: skip
+    assert starts(r) == {"x.1": 0.0, "y.1": 10.0}
+
+
+def test_r6_project_shares_split_their_group():
+    """R6: one group with projects p1 (share 3) and p2 (share 1) → 75 % and 25 % of it.
+    Prior usage p1 60, p2 30: keys p1 = 60 / 0.75 W = 80/W, p2 = 30 / 0.25 W = 120/W → p1's
+    job first (0–10), then p2's (10–20). With the project shares ignored (equal) p2, which
+    has used less, would go first."""
+    r = run(
+        [_one("x", "u1", 10), _one("y", "u2", 10)],
+        instances=[{"name": "h/g/p1", "share": 3, "used": 60},
+                   {"name": "h/g/p2", "share": 1, "used": 30}],
+        users=[{"name": "u1", "instance": "h/g/p1"}, {"name": "u2", "instance": "h/g/p2"}],
+    )  # fmt: skip
+    assert starts(r) == {"x.1": 0.0, "y.1": 10.0}
 
 
 # --- R7: ties inside one group (the one-pass pick) -------------------------------------------
