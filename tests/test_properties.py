@@ -6,7 +6,9 @@ reservations, close/cancel/cancel_job actions, an optional ``until``) that are v
 construction, runs them, and checks the rules that do not depend on the particular numbers:
 R1 (one job at a time), R3/R4 (final states and run times), R5/R13/R24/R25/R27 (what the
 backend may pick, replayed from the event log), R16 (max_time), R27 (reservations), R33
-(reproducibility), and the consistency of the result tables (contract).
+(reproducibility), and the consistency of the result tables (contract). A contention variant
+(hierarchies whose projects compete on one backend, often at exactly equal keys, sometimes
+with an instance over its allocation) feeds the fair-share replay of R5–R7 and R10.
 
 Reproducible in CI: ``derandomize=True`` and no example database.
 """
