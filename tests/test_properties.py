@@ -1,12 +1,14 @@
 """Property-based tests: invariants that must hold for every valid scenario.
 
-Hypothesis generates small scenarios (1–2 backends, 1–3 instances flat or hub/group/project,
+Hypothesis generates small scenarios (1–2 backends, 1–4 instances flat or hub/group/project,
 1–4 workloads of every pattern and mode, random profiles and knob overrides, calibrations,
 reservations, close/cancel/cancel_job actions, an optional ``until``) that are valid by
 construction, runs them, and checks the rules that do not depend on the particular numbers:
 R1 (one job at a time), R3/R4 (final states and run times), R5/R13/R24/R25/R27 (what the
 backend may pick, replayed from the event log), R16 (max_time), R27 (reservations), R33
-(reproducibility), and the consistency of the result tables (contract).
+(reproducibility), and the consistency of the result tables (contract). A contention variant
+(hierarchies whose projects compete on one backend, often at exactly equal keys, sometimes
+with an instance over its allocation) feeds the fair-share replay of R5–R7 and R10.
 
 Reproducible in CI: ``derandomize=True`` and no example database.
 """
@@ -120,12 +122,18 @@ CLASSICAL = [0, 1, 3, 20, 90, {"exponential": 5}, {"uniform": [0, 30]}]
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
+def scenarios(
+    draw: st.DrawFn, allocations: bool = False, contention: bool = False
+) -> dict[str, Any]:
     """A scenario dict that the validator must accept (every constraint met by construction).
 
     ``allocations`` adds R10 allocation limits (with a short fair-share window so blocked jobs
     wait seconds, not 28 simulated days). They are kept out of the other properties because
     of the hang in ``test_r10_blocked_job_runs_when_usage_leaves_the_window``.
+
+    ``contention`` aims at the fair-share pick: always a hierarchy that starts with two
+    projects of one group, one backend, mostly job-mode work starting together with constant
+    quanta, so that several instances compete at most dispatches and keys tie exactly.
     """
     rules = draw(st.sampled_from(sorted(sim.PROFILES)))
     overrides = {
@@ -134,29 +142,41 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
     }
 
     # Instances: flat, or hub/group/project (never mixed), with optional hub/group weights.
-    n_inst = draw(st.integers(1, 3))
-    hierarchical = draw(st.booleans())
+    # Half the hierarchies start with two projects of one group, and half of all scenarios
+    # give every instance the same share and no prior usage: with constant quanta, keys then
+    # tie exactly, inside a group (R7, the one-pass pick) and between groups (the full scan),
+    # so the replay oracle sees the tie-breaks. Allocations (R10) may start below `used`:
+    # an instance over its allocation from t=0 sends every pick through the full scan.
+    n_inst = draw(st.integers(2 if contention else 1, 4))
+    hierarchical = contention or draw(st.booleans())
+    equal = draw(st.integers(0, 3)) > 0 if contention else draw(st.booleans())
     if hierarchical:
-        pool = ["h1/g1/p1", "h1/g1/p2", "h1/g2/p1", "h2/g1/p1"]
+        pool = ["h1/g1/p1", "h1/g1/p2", "h1/g1/p3", "h1/g2/p1", "h2/g1/p1"]
         names = draw(st.lists(st.sampled_from(pool), min_size=n_inst, max_size=n_inst,
                               unique=True))  # fmt: skip
+        if n_inst >= 2 and (contention or draw(st.booleans())):
+            names = ["h1/g1/p1", "h1/g1/p2", *[n for n in names if not n.startswith("h1/g1/")]]
+            names = names[:n_inst]
     else:
-        names = ["A", "B", "C"][:n_inst]
+        names = ["A", "B", "C", "D"][:n_inst]
     instances = []
     for name in names:
-        inst: dict[str, Any] = {"name": name, "share": draw(st.sampled_from([0.5, 1, 2, 3]))}
-        if draw(st.integers(0, 3)) == 0:
+        share = 1 if equal else draw(st.sampled_from([0.5, 1, 2, 3]))
+        inst: dict[str, Any] = {"name": name, "share": share}
+        if not equal and draw(st.integers(0, 3)) == 0:
             inst["used"] = draw(st.sampled_from([10, 600, "1h"]))
         if draw(st.integers(0, 4)) == 0:
             inst["plan"] = "open"
         if allocations and draw(st.booleans()):
             inst["allocation"] = draw(st.sampled_from([5, 30]))
+            if draw(st.integers(0, 2)) == 0:
+                inst["used"] = 40  # over its allocation from the start
             # Keep blocked jobs from waiting 28 simulated days (R10: they wait for expiry).
             overrides["fair_share_window"] = draw(st.sampled_from([60, 300]))
         instances.append(inst)
     hubs: dict[str, float] = {}
     groups: dict[str, float] = {}
-    if hierarchical:
+    if hierarchical and not equal:
         for hub in sorted({n.split("/")[0] for n in names}):
             if draw(st.booleans()):
                 hubs[hub] = draw(st.sampled_from([1, 2, 5]))
@@ -169,7 +189,7 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
         users.append({"name": "extra", "instance": draw(st.sampled_from(names))})
     user_names = [u["name"] for u in users]
 
-    n_back = draw(st.integers(1, 2))
+    n_back = 1 if contention else draw(st.integers(1, 2))
     backends = []
     for b in range(n_back):
         cals = []
@@ -190,19 +210,28 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
 
     knobs = {**sim.PROFILES[rules].model_dump(), **overrides}
     workloads = []
-    for i in range(draw(st.integers(1, 4))):
-        pattern = draw(st.sampled_from(["iterative", "batch", "stream"]))
-        mode = draw(st.sampled_from(["job", "session", "batch"]))
-        start = draw(st.sampled_from([0, 0, 5, 30, 100]))
+    for i in range(draw(st.integers(2 if contention else 1, 4))):
+        patterns = (
+            ["batch", "batch", "iterative", "stream"]
+            if contention
+            else ["iterative", "batch", "stream"]
+        )  # bursts compete; loops and streams trickle
+        pattern = draw(st.sampled_from(patterns))
+        mode = draw(st.sampled_from(["job", "job", "job", "batch", "session"] if contention
+                                    else ["job", "session", "batch"]))  # fmt: skip
+        start = draw(st.sampled_from([0, 0, 5] if contention else [0, 0, 5, 30, 100]))
         w: dict[str, Any] = {
             "name": f"w{i}",
-            "user": draw(st.sampled_from(user_names)),
+            # Under contention the first workloads go to different projects (p1, p2, …).
+            "user": user_names[i % len(user_names)]
+            if contention
+            else draw(st.sampled_from(user_names)),
             "backend": draw(st.sampled_from(backend_names)),
             "pattern": pattern,
             "mode": mode,
             "start": start,
             "jobs": draw(st.integers(1, 4)),
-            "quantum": draw(st.sampled_from(QUANTA)),
+            "quantum": draw(st.sampled_from([5, 10, 10, 30] if contention else QUANTA)),
         }
         if pattern == "stream":
             w["rate"] = draw(st.sampled_from([0.05, 0.2, "6/m"]))
@@ -228,7 +257,7 @@ def scenarios(draw: st.DrawFn, allocations: bool = False) -> dict[str, Any]:
     reservations = []
     for b in backend_names:
         t = 0.0
-        for _ in range(draw(st.integers(0, 2))):
+        for _ in range(0 if contention else draw(st.integers(0, 2))):
             t += draw(st.sampled_from([0, 10, 50, 200]))
             end = t + draw(st.sampled_from([10, 60, 300]))
             reservations.append({"backend": b, "instance": draw(st.sampled_from(names)),
@@ -952,5 +981,19 @@ def test_r10_scenarios_with_allocations_finish_and_keep_the_invariants(
     scenario, result = simulate(data)
     if scenario.until is None:
         assert (result.jobs["status"] != "QUEUED").all()
+    violations = replay_violations(scenario, result)
+    assert not violations, "\n".join(violations[:10])
+
+
+@settings(PROPERTY_SETTINGS, max_examples=60, phases=[Phase.explicit, Phase.generate])
+@given(scenarios(allocations=True, contention=True))
+def test_fair_share_ties_and_the_full_scan_follow_r5_r7(data: dict[str, Any]) -> None:
+    """R5–R7, R10 where they are easiest to get wrong: hierarchies where two projects of one
+    group and other groups compete on one backend, often at exactly equal keys (equal shares,
+    no prior usage, constant quanta), sometimes with an instance over its allocation (the
+    full scan). Every fair-share start is replayed against the model (tie: the older job; for
+    groups, the group whose oldest queued job is older). Shrinking is off as in the R10
+    property above."""
+    scenario, result = simulate(data)
     violations = replay_violations(scenario, result)
     assert not violations, "\n".join(violations[:10])
