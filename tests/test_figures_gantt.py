@@ -39,11 +39,28 @@ def two_backends() -> sim.Result:
                 "instances": [{"name": "hub/grp/proj", "share": 1}],
                 "users": [{"name": "u", "instance": "hub/grp/proj"}],
                 "workloads": [
-                    {"name": "stream", "user": "u", "backend": "ibm_a", "pattern": "stream",
-                     "mode": "job", "start": 0, "stop": 600, "rate": 0.02, "quantum": 10},
-                    {"name": "a-rather-long-workload-name", "user": "u", "backend": "ibm_b",
-                     "pattern": "iterative", "mode": "session", "start": 0, "jobs": 5,
-                     "quantum": 10, "classical": 5},
+                    {
+                        "name": "stream",
+                        "user": "u",
+                        "backend": "ibm_a",
+                        "pattern": "stream",
+                        "mode": "job",
+                        "start": 0,
+                        "stop": 600,
+                        "rate": 0.02,
+                        "quantum": 10,
+                    },
+                    {
+                        "name": "a-rather-long-workload-name",
+                        "user": "u",
+                        "backend": "ibm_b",
+                        "pattern": "iterative",
+                        "mode": "session",
+                        "start": 0,
+                        "jobs": 5,
+                        "quantum": 10,
+                        "classical": 5,
+                    },
                 ],
             }  # fmt: skip
         )
