@@ -36,7 +36,10 @@ from .timefmt import clocks, durations, time_unit
 
 WEBGL_THRESHOLD = 5000
 OVERVIEW_THRESHOLD = 20_000  # job segments in one chart
-OVERVIEW_BINS = 1200  # slices of the time window: about one per pixel of a wide chart
+# Slices of the time window: at least 2 px each on a 600-px plot. Plotly widens a bar under
+# 2 px to whole pixels so that it stays visible; 1,200 sub-pixel slices therefore overlapped,
+# and each pixel column showed its busiest slice (a backend 80 % busy looked ~100 % busy).
+OVERVIEW_BINS = 300
 ROW_PX = 56  # height of a backend row in pixels; a session row is SESSION_ROW of it
 SESSION_ROW = 0.5
 BAR = 0.8  # bar thickness, as a fraction of the row

@@ -149,7 +149,8 @@ CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
             range: xa.range, yrange: ya.range, dragmode: L.dragmode, fixed: !!ya.fixedrange,
             legend: gd.querySelectorAll('.legend .traces').length, area, jobs, lines,
             band: ya.type ? Math.abs(ya.l2p(-0.5 - 0.4) - ya.l2p(-0.5 + 0.4)) : 0,
-            runPx: Math.abs(xa.l2p(xa.range[1]) - xa.l2p(0)), title: L.title.text || ''};
+            runPx: Math.abs(xa.l2p(xa.range[1]) - xa.l2p(0)),
+            title: (L.title.text || '').replace(/<[^>]*>/g, '')};
 })"""
 
 
