@@ -16,7 +16,7 @@ from .charts import (
     wait_distribution,
     waits_by_job,
 )
-from .gantt import OVERVIEW_THRESHOLD, WEBGL_THRESHOLD, gantt, is_overview
+from .gantt import OVERVIEW_THRESHOLD, WEBGL_THRESHOLD, gantt, is_overview, label_margin
 
 __all__ = [
     "align",
@@ -26,6 +26,7 @@ __all__ = [
     "failed_vs_parameter",
     "gantt",
     "is_overview",
+    "label_margin",
     "metric_bars",
     "queue_length",
     "wait_distribution",

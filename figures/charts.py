@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import tables
-from .colors import color_map
+from .colors import backend_styles, color_map
 from .gantt import LEGEND, LEGEND_PX, WEBGL_THRESHOLD, title_spec
 from .timefmt import clocks, durations, time_unit
 
@@ -163,39 +163,55 @@ def queue_length(
     colors: Mapping[str, str] | None = None,
     webgl_threshold: int = WEBGL_THRESHOLD,
     max_points: int = 8000,
+    time_range: tuple[float, float] | None = None,
+    margin_left: int | None = None,
     title: str | None = "Jobs waiting in the queue",
 ) -> go.Figure:
     """Queued jobs per backend over time (a step line per backend).
 
     Above ``max_points`` steps a backend's line shows the peak of each of ``max_points / 2``
-    equal intervals instead (hover says "at most").
+    equal intervals instead (hover says "at most"). Backends get colours and dashes of their
+    own (``colors.backend_styles``), never a job group's colour; ``colors`` overrides them.
+    ``time_range`` (seconds) draws that window in the unit the Gantt would choose for it, and
+    ``margin_left`` (px, e.g. ``gantt.label_margin``) lines the time axis up with the Gantts'.
     """
     q = tables.queue_length(events)
     end = float(end_time if end_time is not None else events["time"].max() if len(events) else 0)
-    unit, per = time_unit(end)
+    lo, hi = time_range if time_range is not None else (0.0, end)
+    unit, per = time_unit(hi - lo)
     if backends is None:
         backends = list(dict.fromkeys(q["backend"]))
-    cmap = _variant_colors(list(backends), colors)
+    styles = backend_styles(backends)
+    for b, c in (colors or {}).items():
+        styles.setdefault(b, {"dash": "solid"})["color"] = c
     fig = go.Figure()
     for b in backends:
         part = q[q["backend"] == b]
         times, counts = part["time"].to_numpy(dtype=float), part["queued"].to_numpy()
+        # Only the window: the count in force at its start, then its steps.
+        first = np.searchsorted(times, lo, side="right")
+        start_count = counts[first - 1] if first > 0 else 0
+        inside = times[first:] <= hi
+        times, counts = times[first:][inside], counts[first:][inside]
         how = "queued"
         if len(times) > max_points:
             # More steps than pixels: draw each interval's peak instead (SVG stays fast, and
             # software-rendered WebGL is very slow on a line of 100k+ points).
-            times, counts = tables.step_envelope(times, counts, end, max_points // 2)
+            times, counts = tables.step_envelope(
+                times, counts, hi, max_points // 2, start=lo, before=start_count
+            )
             how = "queued at most"
-        last = counts[-1] if len(counts) else 0
-        x = np.concatenate([[0.0], times, [end]]) / per
-        y = np.concatenate([[0], counts, [last]])
+        last = counts[-1] if len(counts) else start_count
+        x = np.concatenate([[lo], times, [hi]]) / per
+        y = np.concatenate([[start_count], counts, [last]])
         kind = go.Scattergl if len(x) > webgl_threshold else go.Scatter
+        style = styles.get(str(b), {})
         fig.add_trace(
             kind(
                 x=x,
                 y=y,
                 mode="lines",
-                line={"shape": "hv", "color": cmap.get(b)},
+                line={"shape": "hv", "color": style.get("color"), "dash": style.get("dash")},
                 name=b,
                 meta="queue",
                 hovertemplate=f"%{{x:.2f}} {unit}: %{{y}} {how}<extra>{b}</extra>",
@@ -203,13 +219,17 @@ def queue_length(
         )
     if not len(q):
         _empty(fig, "no jobs were submitted")
-    return _layout(
+    fig = _layout(
         fig,
         title,
         height=300,
-        xaxis={"title": {"text": f"time since start ({unit})"}},
-        yaxis={"title": {"text": "jobs queued"}, "rangemode": "tozero"},
+        xaxis={"title": {"text": f"time since start ({unit})"}, "range": [lo / per, hi / per or 1]},
+        yaxis={"title": {"text": "jobs queued"}, "rangemode": "tozero", "fixedrange": True},
+        dragmode="zoom",
     )
+    if margin_left is not None:
+        fig.update_layout(margin={"l": margin_left})
+    return fig
 
 
 # --- comparisons of variants ---------------------------------------------------------------

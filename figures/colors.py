@@ -22,6 +22,13 @@ PALETTE: tuple[str, ...] = (
 MODE_COLORS = {"job": "#636EFA", "session": "#EF553B", "batch": "#00CC96"}
 NO_SESSION = "#B8B8B8"  # jobs outside any session or batch, when colouring by session
 
+# Backends (queue-length lines) must never wear a user's colour from the Gantt above them.
+# These are the darker colours (CIELAB L < 56) farthest from every job, mode and kind colour
+# above (at least 31 ΔE from each, 40 between each other), each with its own dash as well.
+# Not #000001-#000040: Streamlit's theme swaps those for colours of its own (#000033 for red).
+BACKEND_COLORS: tuple[str, ...] = ("#0A0A3C", "#0000FF", "#EE00CC", "#444400", "#009900")
+BACKEND_DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash")
+
 # What a backend does besides running user jobs; each kind looks different (colour + pattern).
 KIND_STYLE: dict[str, dict[str, str]] = {
     "calibration": {"color": "#2F2F2F", "pattern": "x", "label": "calibration"},
@@ -117,6 +124,19 @@ def _lab(color: str) -> tuple[float, float, float]:
     )
     fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
     return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+
+
+def backend_styles(names: Iterable[object]) -> dict[str, dict[str, str]]:
+    """name → {"color", "dash"} for backends, assigned in sorted order (colour and dash cycle
+    with different periods, so a seventh backend differs from the first in colour)."""
+    unique = sorted({str(n) for n in set(names) if not _missing(n)})
+    return {
+        name: {
+            "color": BACKEND_COLORS[i % len(BACKEND_COLORS)],
+            "dash": BACKEND_DASHES[(i + i // len(BACKEND_COLORS)) % len(BACKEND_DASHES)],
+        }
+        for i, name in enumerate(unique)
+    }
 
 
 def _missing(value: object) -> bool:

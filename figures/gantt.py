@@ -2,14 +2,22 @@
 reservation windows, and each session's active/inactive spans as a thin band below.
 
 One trace per colour group and one per kind — never one per job, which is what keeps a chart
-of 100k jobs buildable. Above ``WEBGL_THRESHOLD`` segments the bars become WebGL line
-segments (``go.Scattergl``, one line per colour group, segments separated by gaps). Above
-``OVERVIEW_THRESHOLD`` job segments even WebGL is too slow where the browser renders it in
-software (seconds per chart, and per zoom), so the jobs are drawn as an overview instead: the
-window is cut into ``OVERVIEW_BINS`` equal slices and each busy slice is one bar in the colour
-of the group that used most of it (hover gives the slice's jobs and busy share). The page
-offers a shorter window to see single jobs. The time axis is numeric, in a unit chosen from
-the span (``px.timeline`` would need datetimes).
+of 100k jobs buildable. Above ``WEBGL_THRESHOLD`` segments the job bars and session bands
+become WebGL rectangles (``go.Scattergl`` filled polygons in data units, one trace per colour
+group, separated by gaps), so they sit exactly where the SVG bars would, as thick. The
+patterned kinds (calibrations, held and reserved idle time) stay SVG bars, patterns included,
+unless they alone pass the threshold. Above ``OVERVIEW_THRESHOLD`` job segments even WebGL is
+too slow where the browser renders it in software (seconds per chart, and per zoom), so the
+jobs are drawn as an overview instead: the window is cut into ``OVERVIEW_BINS`` equal slices,
+and each busy slice is one bar in the colour of the group that used most of it, as tall as
+the share of the slice that was busy (a half-busy slice fills half the row), so the drawn
+area is the busy time. The page offers a shorter window to see single jobs.
+
+Rows run downwards from y = 0 (negative y, axis range [-total, 0]): WebGL's line code
+(regl-line2d) mis-scales a *reversed* range once a chart is updated (Streamlit updates each
+chart once after drawing it) and drew every WebGL bar half a row too low. The time axis is
+numeric, in a unit chosen from the span (``px.timeline`` would need datetimes). A box drag
+zooms the time axis only.
 """
 
 from __future__ import annotations
@@ -28,10 +36,15 @@ from .timefmt import clocks, durations, time_unit
 
 WEBGL_THRESHOLD = 5000
 OVERVIEW_THRESHOLD = 20_000  # job segments in one chart
-OVERVIEW_BINS = 1200  # slices of the time window: about one per pixel of a wide chart
+# Slices of the time window: at least 2 px each on a 600-px plot. Plotly widens a bar under
+# 2 px to whole pixels so that it stays visible; 1,200 sub-pixel slices therefore overlapped,
+# and each pixel column showed its busiest slice (a backend 80 % busy looked ~100 % busy).
+OVERVIEW_BINS = 300
 ROW_PX = 56  # height of a backend row in pixels; a session row is SESSION_ROW of it
 SESSION_ROW = 0.5
 BAR = 0.8  # bar thickness, as a fraction of the row
+HOVER_STEPS = 200  # WebGL hover points: at least one per 1/200 of the window along each bar
+LABEL_PX = 7.5  # width of a y tick label's character, generously (12 px sans-serif)
 COLOR_BY = ("user", "session", "mode")
 
 # Plain ASCII: in WebGL mode the filled-in template is sent once per job.
@@ -115,7 +128,11 @@ def gantt(
     if overview:
         drawn &= tl["kind"] != "job"
     segments = int(drawn.sum()) + len(spans)
-    draw = _Drawer(per, webgl=segments > webgl_threshold)
+    step = (hi - lo) / HOVER_STEPS
+    draw = _Drawer(per, webgl=segments > webgl_threshold, step=step)
+    # Patterns exist only on SVG bars: the patterned kinds stay bars unless they alone are many.
+    patterned = tl["kind"].isin(["idle_held", "reserved_idle", "calibration"])
+    draw_kind = _Drawer(per, webgl=int(patterned.sum()) > webgl_threshold, step=step)
 
     traces: list[go.BaseTraceType] = []
     if len(windows):
@@ -123,7 +140,7 @@ def gantt(
     for kind in ("idle_held", "reserved_idle", "calibration"):
         part = tl[tl["kind"] == kind]
         if len(part):
-            traces.append(_kind_trace(draw, kind, part, row_y))
+            traces.append(_kind_trace(draw_kind, kind, part, row_y))
     if overview:
         traces.extend(_overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per))
     else:
@@ -132,7 +149,7 @@ def gantt(
         part = spans[spans["state"] == state]
         if len(part):
             traces.append(_span_trace(draw, state, part, row_y))
-    hover = draw.hover_trace()
+    hover = _Drawer.hover_trace([draw, draw_kind])
     if hover is not None:
         traces.append(hover)
 
@@ -142,20 +159,34 @@ def gantt(
         title=title_spec(title),
         barmode="overlay",
         height=int(130 + LEGEND_PX + total * ROW_PX),
-        margin={"l": 10, "r": 10, "t": 40 if title else 20, "b": 10},
+        # The same left margin on every backend's chart (wide enough for every row label of
+        # every backend), so that their time axes line up one above the other.
+        margin={"l": label_margin(events), "r": 10, "t": 40 if title else 20, "b": 10},
         legend=LEGEND,
         hovermode="closest",
+        dragmode="zoom",  # Streamlit makes it "pan" when a chart is clickable and none is set
         xaxis={"title": {"text": f"time since start ({unit})"}, "range": [lo / per, hi / per or 1]},
         yaxis={
             "tickmode": "array",
             "tickvals": [r.y for r in rows],
             "ticktext": [r.label for r in rows],
-            "range": [total, 0],  # top row first; explicit, so rows keep their heights
+            # Top row first; explicit, so rows keep their heights. Increasing: see above.
+            "range": [-total, 0],
+            "fixedrange": True,  # a box drag zooms time, never squashes the rows
             "showgrid": False,
             "zeroline": False,
         },
     )
     return fig
+
+
+def label_margin(events: pd.DataFrame) -> int:
+    """Left margin (px) for the charts of a run: room for the longest row label of any backend
+    (a backend's name, or "↳ " and a session id), the same whichever backends a chart shows."""
+    labels = [str(b) for b in pd.unique(events["backend"].dropna())]
+    labels += [f"↳ {s}" for s in pd.unique(events["session_id"].dropna())]
+    longest = max((len(x) for x in labels), default=8)
+    return int(round(20 + LABEL_PX * longest))
 
 
 def is_overview(timeline: pd.DataFrame, threshold: int = OVERVIEW_THRESHOLD) -> bool:
@@ -175,32 +206,34 @@ def _rows(
     rows: list[_Row] = []
     row_y: dict[tuple[str, str | None], float] = {}
     blocks: dict[str, tuple[float, float]] = {}
-    cursor = 0.0
+    cursor = 0.0  # rows go down from 0: y is minus the distance from the top
     for b in backends:
         top = cursor
-        rows.append(_Row(b, cursor + 0.5, 1.0, b))
-        row_y[(b, None)] = cursor + 0.5
+        rows.append(_Row(b, -(cursor + 0.5), 1.0, b))
+        row_y[(b, None)] = -(cursor + 0.5)
         cursor += 1.0
         for sid in sorted(set(spans.loc[spans["backend"] == b, "session_id"])):
-            y = cursor + SESSION_ROW / 2
+            y = -(cursor + SESSION_ROW / 2)
             rows.append(_Row(f"↳ {sid}", y, SESSION_ROW, b))
             row_y[(b, sid)] = y
             cursor += SESSION_ROW
-        blocks[b] = ((top + cursor) / 2, cursor - top)
+        blocks[b] = (-(top + cursor) / 2, cursor - top)
     return rows, row_y, blocks
 
 
 class _Drawer:
-    """Draws a set of segments as SVG bars, or as WebGL line segments above the threshold.
+    """Draws a set of segments as SVG bars, or as WebGL rectangles above the threshold.
 
-    In WebGL mode the segment lines carry no hover data (a hover row per end point would
-    triple the payload); instead one transparent marker per segment, at its middle, collects
-    the same hover text in a single ``hover`` trace added by :meth:`hover_trace`.
+    In WebGL mode the rectangles carry no hover data (a hover row per corner would multiply
+    the payload); instead transparent markers along the middle of each segment (its centre,
+    and one per ``step`` seconds of a long one, so hovering anywhere along a bar finds it)
+    carry the same hover text, and the first customdata field (the job id a click picks), in
+    a single ``hover`` trace built by :meth:`hover_trace`.
     """
 
-    def __init__(self, per: float, webgl: bool):
-        self.per, self.webgl = per, webgl
-        self._hover: list[tuple[np.ndarray, np.ndarray, list[str]]] = []
+    def __init__(self, per: float, webgl: bool, step: float = 0.0):
+        self.per, self.webgl, self.step = per, webgl, step / per
+        self._hover: list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]] = []
 
     def __call__(
         self,
@@ -238,44 +271,94 @@ class _Drawer:
                 textposition="none",
                 legendgroup=group,
             )
-        # Segments separated by NaN, which Plotly serialises as a gap (a typed array with NaN
-        # is ~40x faster to build and send than a list with None).
-        n = len(start)
-        xs = np.full(3 * n, np.nan)
-        ys = np.full(3 * n, np.nan)
-        xs[0::3], xs[1::3] = start, end
-        ys[0::3], ys[1::3] = y, y
-        self._hover.append(((start + end) / 2, y, _hover_texts(hovertemplate, customdata)))
+        # Filled rectangles in data units, like the SVG bars they replace (a thick line's width
+        # is in pixels, which the rows' height is not). Plotly triangulates each filled piece
+        # between NaN gaps on its own, which takes seconds for thousands of pieces, so each row
+        # is one piece: a comb along the bar's bottom edge, up and over each bar in turn and
+        # back down, the stretches between bars having no height (4 points per bar).
+        xs, ys = _combs(start, end, y, thickness)
+        self._hover.append((start, end, y, customdata, hovertemplate))
         return go.Scattergl(
             x=xs,
             y=ys,
             mode="lines",
+            fill="toself",
+            fillcolor=color,
             connectgaps=False,
             hoverinfo="skip",
-            line={"color": color, "width": max(1.0, thickness * ROW_PX)},
+            line={"color": color, "width": 0},
             name=name,
             meta=kind,
             legendgroup=group,
         )
 
-    def hover_trace(self) -> go.Scattergl | None:
+    @staticmethod
+    def hover_trace(drawers: Sequence[_Drawer]) -> go.Scattergl | None:
         """WebGL mode: the transparent markers that carry every segment's hover text."""
-        if not self._hover:
+        xs, ys, texts, firsts = [], [], [], []
+        for d in drawers:
+            for start, end, y, customdata, template in d._hover:
+                # Points at the middles of equal pieces of each segment, one piece per step.
+                pieces = np.ones(len(start), dtype=int)
+                if d.step > 0:
+                    pieces = np.maximum(1, np.ceil((end - start) / d.step)).astype(int)
+                seg = np.repeat(np.arange(len(start)), pieces)
+                k = np.arange(len(seg)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+                xs.append(start[seg] + (end - start)[seg] * (k + 0.5) / pieces[seg])
+                ys.append(y[seg])
+                filled = np.array(_hover_texts(template, customdata), dtype=object)
+                texts.append(filled[seg])
+                firsts.append(customdata[:, 0][seg])
+        if not xs:
             return None
-        x = np.concatenate([h[0] for h in self._hover])
-        y = np.concatenate([h[1] for h in self._hover])
-        text = np.array([t for h in self._hover for t in h[2]])  # validated much faster
         return go.Scattergl(
-            x=x,
-            y=y,
+            x=np.concatenate(xs),
+            y=np.concatenate(ys),
             mode="markers",
             marker={"color": "rgba(0,0,0,0)", "size": 8},
-            text=text,
+            text=np.concatenate(texts).astype(str),  # validated much faster than a list
+            customdata=np.concatenate(firsts).astype(str)[:, None],  # what a click selects
             hovertemplate="%{text}<extra></extra>",
             name="details",
             meta="hover",
             showlegend=False,
         )
+
+
+def _combs(start: np.ndarray, end: np.ndarray, y: np.ndarray, thickness: float):
+    """x and y of one comb-shaped polygon per row y (see ``_Drawer``), rows separated by NaN.
+
+    Bars that touch (a job starting as the one before it ends) are drawn as one tooth, and
+    empty bars not at all: Plotly's triangulation mangles a comb whose teeth share an edge or
+    have no width (it drew such a row a third as thick)."""
+    xs, ys = [], []
+    for row in np.unique(y):
+        on = y == row
+        order = np.argsort(start[on], kind="stable")
+        a, z = start[on][order], end[on][order]
+        reach = np.maximum.accumulate(z)
+        # A gap before this bar (one under 1e-7 of the row's span, invisible at any sensible
+        # zoom, counts as none: in 32-bit floats it may be no gap at all).
+        tol = 1e-7 * (reach[-1] - a[0])
+        new = np.concatenate([[True], a[1:] > reach[:-1] + tol])
+        runs = np.flatnonzero(new)
+        a, z = a[runs], np.maximum.reduceat(z, runs)
+        keep = z > a
+        a, z = a[keep], z[keep]
+        if not len(a):
+            continue
+        low, high = row - thickness / 2, row + thickness / 2
+        n = len(a)
+        x = np.empty(4 * n + 1)
+        x[0:-1:4], x[1:-1:4], x[2:-1:4], x[3:-1:4] = a, a, z, z
+        yy = np.empty(4 * n + 1)
+        yy[0:-1:4], yy[1:-1:4], yy[2:-1:4], yy[3:-1:4] = low, high, high, low
+        x[-1] = yy[-1] = np.nan
+        xs.append(x)
+        ys.append(yy)
+    if not xs:
+        return np.array([]), np.array([])
+    return np.concatenate(xs)[:-1], np.concatenate(ys)[:-1]
 
 
 def _hover_texts(hovertemplate: str, customdata: np.ndarray) -> list[str]:
@@ -427,7 +510,9 @@ def _busy_until(start: np.ndarray, end: np.ndarray, at: np.ndarray) -> np.ndarra
 
 
 def _overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per) -> list[go.BaseTraceType]:
-    """One bar per busy slice, coloured by the group busiest in it (one trace per group)."""
+    """One bar per busy slice, coloured by the group busiest in it (one trace per group), as
+    tall as the slice's busy share of a full bar and standing on the bottom of the bar's band:
+    the drawn area is the busy time, whatever the colours."""
     part = tl[tl["kind"] == "job"]
     if color_by == "mode":  # the timeline already has each job's user and session
         part = part[["backend", "start", "end", "job_id"]].merge(
@@ -473,14 +558,15 @@ def _overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per) -> list[go.
                 [f"{x:.0%}" for x in share],
             ]  # fmt: skip
         ).astype(object)
+        tall = BAR * share
         traces.append(
             draw(
                 kind="job",
                 name=str(name),
                 start=a,
                 end=z,
-                y=y,
-                thickness=BAR,
+                y=y - BAR / 2 + tall / 2,  # the band's bottom edge, plus half the bar
+                thickness=tall,
                 color=cmap.get(str(name), "#888888"),
                 customdata=custom,
                 hovertemplate=OVERVIEW_HOVER,

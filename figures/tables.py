@@ -124,18 +124,21 @@ def failed_jobs(jobs: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return failed.reset_index(drop=True)
 
 
-def step_envelope(times: np.ndarray, values: np.ndarray, end: float, bins: int) -> tuple:
-    """A step function reduced to ``bins`` intervals over [0, end], keeping each interval's
-    maximum (the value carried into it counts): peaks survive, at screen resolution."""
+def step_envelope(
+    times: np.ndarray, values: np.ndarray, end: float, bins: int, start: float = 0.0, before=0
+) -> tuple:
+    """A step function reduced to ``bins`` intervals over [start, end], keeping each interval's
+    maximum (the value carried into it counts, ``before`` until the first step): peaks
+    survive, at screen resolution."""
     times = np.asarray(times, dtype=float)
     values = np.asarray(values)
-    edges = np.linspace(0.0, end, bins + 1)
+    edges = np.linspace(start, end, bins + 1)
     idx = np.clip(np.searchsorted(edges, times, side="right") - 1, 0, bins - 1)
     peak = np.full(bins, -1, dtype=np.int64)
     np.maximum.at(peak, idx, values)
     # The value in force at each interval's start (the last step before it).
     carried_at = np.searchsorted(times, edges[:-1], side="right") - 1
-    carried = np.where(carried_at >= 0, values[np.maximum(carried_at, 0)], 0)
+    carried = np.where(carried_at >= 0, values[np.maximum(carried_at, 0)], before)
     return edges[:-1], np.maximum(peak, carried)
 
 

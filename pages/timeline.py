@@ -58,8 +58,9 @@ def overview_note(result, window: tuple[float, float] | None) -> None:
     if len(busiest) and busiest.iloc[0] > figures.OVERVIEW_THRESHOLD:
         st.caption(
             f"Over {figures.OVERVIEW_THRESHOLD:,} jobs on a backend in this window: its chart is "
-            "an overview, each bar a short slice of time in the colour of the group that used "
-            "most of it. Pick fewer hours above to see single jobs."
+            "an overview, each bar a short slice of time as tall as the share of it the backend "
+            "was busy, in the colour of the group that used most of it. Pick fewer hours above "
+            "to see single jobs."
         )
 
 
@@ -106,10 +107,17 @@ def main() -> None:
         )  # fmt: skip
 
     st.subheader("Queue length")
+    # Same window, unit and left margin as the Gantts above: one time axis down the page.
     queue = state.derived(
         result,
-        "queue_length",
-        lambda: figures.queue_length(result.events, end_time=result.end_time, title=None),
+        ("queue_length", window),
+        lambda: figures.queue_length(
+            result.events,
+            end_time=result.end_time,
+            time_range=window,
+            margin_left=figures.label_margin(result.events),
+            title=None,
+        ),
     )
     widgets.chart(queue, key="timeline_queue")
 
