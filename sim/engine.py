@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
+from .dispatch import Dispatcher
 from .fairshare import Ledger, ShareTree
 from .gcpause import gc_paused
 from .kernel import WORLD, Kernel
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .workloads import WorkloadRun
 
 TIMER = 2  # a state timer runs after the world events of its instant (see sim.kernel)
-QUEUED, RUNNING, FINAL = 0, 1, 2
+QUEUED, RUNNING, FINAL = 0, 1, 2  # Job.state (sim.dispatch reads QUEUED)
 _new = object.__new__
 
 
@@ -97,7 +98,10 @@ class BackendState:
         self.wake_at: float | None = None
 
 
-class Engine:
+class Engine(Dispatcher):
+    """The scheduler: the dispatch order is :class:`sim.dispatch.Dispatcher`'s; the engine
+    keeps the queues and sessions and runs what it picks."""
+
     def __init__(self, scenario: Scenario, seed: int):
         from .eventlog import EventLog
 
@@ -107,16 +111,13 @@ class Engine:
         self.env = env = Kernel(self.dispatch)
         self.done = env.event()  # succeeds when the run is over (see _end)
         self.log = EventLog()
-        self.tree = ShareTree.build(scenario)
-        self.ledger = Ledger(self.tree, self.knobs.fair_share_window)
+        tree = ShareTree.build(scenario)
+        self._init_fair_share(tree, Ledger(tree, self.knobs.fair_share_window))
         self.instance_index = {n: i for i, n in enumerate(self.tree.instance_names)}
         self.instances = {i.name: i for i in scenario.instances}
         self.user_instance = {u.name: u.instance for u in scenario.users}
         n = len(self.tree.instance_names)
         self.backends = {b.name: BackendState(b.name, n) for b in scenario.backends}
-        self.group_alloc = [s * self.ledger.window for s in self.tree.group_share]
-        self.inst_alloc = [s * self.ledger.window for s in self.tree.instance_share]
-        self.group_of = self.tree.instance_group  # instance → its group (R6)
         self.seq = 0
         self._dirty: list[BackendState] = env.dirty  # backends that asked for a dispatch
         self.alive = 0  # workloads still submitting + live jobs + active sessions + calibrations
@@ -443,145 +444,7 @@ class Engine:
             b.dispatch_pending = True
             self._dirty.append(b)
 
-    # --- the dispatcher ---------------------------------------------------------------------
-
-    def dispatch(self, b: BackendState) -> None:
-        b.dispatch_pending = False
-        if b.busy or self.stopped:
-            return
-        holder = b.holder
-        res = b.reservation
-        # R25/R29: a due calibration runs at the next free moment, ahead of every user job —
-        # unless the profile lets an active session keep it waiting (ibm-current).
-        if b.calibrations and not (holder is not None and self.knobs.session_blocks_calibration):
-            self._start_calibration(b)
-            return
-        if holder is not None and (res is None or res.instance == holder.instance):
-            if holder.queued:
-                self._start(b, self._next_session_job(holder), "R13 session priority")
-            # else R13: the backend stays held for the session (idle_held) until its ITTL ends.
-            return
-        for batch in b.batches:
-            if batch.queued and (res is None or res.instance == batch.instance):
-                self._start(b, self._next_session_job(batch), "R24 batch priority")
-                return
-        if res is not None:
-            # R27: inside a reservation only the reserved instance runs, in FIFO order.
-            job = self._head(b, res.instance) if b.counts[res.instance] else None
-            if job is not None:
-                self._start(b, job, "R27 reservation")
-            return
-        job = self._fair_share_pick(b)
-        if job is not None:
-            self._start(b, job, "R5 fair share")
-
-    def _next_session_job(self, s: Session) -> Job:
-        q = s.queue
-        while q[0].state != QUEUED:
-            q.popleft()
-        if self.knobs.session_order == "shuffled" and s.queued > 1:
-            # R23: jobs queued together in a session are not guaranteed to run in order.
-            live = s.live_jobs()
-            return live[int(s.rng.integers(len(live)))]
-        return q[0]
-
-    def _head(self, b: BackendState, i: int) -> Job:
-        q = b.queues[i]
-        while q[0].state != QUEUED:
-            q.popleft()
-        return q[0]
-
-    def _fair_share_pick(self, b: BackendState) -> Job | None:
-        """R5–R7: the group with the smallest used/allocated, then its project, then FIFO.
-
-        Runs once per job, so the usual case is one pass over the instances with queued jobs
-        here, keeping the smallest (group ratio, project ratio, submission order). That is the
-        rule's answer whenever one group alone has the smallest ratio; a tie between two
-        groups (R7 breaks it by the groups' oldest jobs) or a project over its allocation (R10)
-        sends the pick to the full scan (:meth:`_fair_share_scan`).
-        """
-        waiting = b.waiting
-        if not waiting:
-            return None
-        ledger = self.ledger
-        charges = ledger._charges
-        now = self.env.now
-        if charges and charges[0][0] + ledger.window <= now:  # as in Ledger.expire
-            ledger.expire(now)
-        used, gused = ledger.used, ledger.group_used
-        group_of, group_alloc, inst_alloc = self.group_of, self.group_alloc, self.inst_alloc
-        allocation, queues = self.tree.allocation, b.queues
-        best = None
-        best_g = -1
-        best_gkey = best_key = 0.0
-        for i in waiting:
-            g = group_of[i]
-            gkey = gused[g] / group_alloc[g]
-            if best is not None:
-                if gkey > best_gkey:
-                    continue
-                if gkey == best_gkey and g != best_g:
-                    return self._fair_share_scan(b)  # two groups at the same ratio (R7)
-            limit = allocation[i]
-            if limit is not None and used[i] >= limit:
-                return self._fair_share_scan(b)  # R10: over its allocation
-            q = queues[i]  # _head(b, i) written out (once per job)
-            head = q[0]
-            while head.state != QUEUED:  # lazy deletion: drop entries that left the queue
-                q.popleft()
-                head = q[0]
-            key = used[i] / inst_alloc[i]
-            if (best is None or gkey < best_gkey or key < best_key
-                    or (key == best_key and head.seq < best.seq)):  # fmt: skip
-                best, best_g, best_gkey, best_key = head, g, gkey, key
-        return best
-
-    def _fair_share_scan(self, b: BackendState) -> Job | None:
-        """R5–R7 over every group: the smallest group usage ratio, ties broken by the group's
-        oldest queued job (R7); in the group, the smallest project ratio, then the oldest job.
-
-        Cost grows with the number of instances that have queued jobs here, not with the
-        number of queued jobs: in each group one pass finds both the project to run and the
-        group's oldest head. The ledger is already expired to now (by the caller).
-        """
-        ledger = self.ledger
-        used, gused = ledger.used, ledger.group_used
-        allocation, group_alloc = self.tree.allocation, self.group_alloc
-        inst_alloc = self.inst_alloc
-        best_job = None
-        best_gkey = best_oldest = 0.0
-        blocked_any = False
-        groups: dict[int, list[int]] = {}
-        for i in b.waiting:
-            groups.setdefault(self.group_of[i], []).append(i)
-        for g, members in groups.items():
-            gkey = gused[g] / group_alloc[g]
-            if best_job is not None and gkey > best_gkey:
-                continue
-            pick = None
-            pick_key = oldest = 0.0
-            for i in members:
-                limit = allocation[i]
-                if limit is not None and used[i] >= limit:
-                    blocked_any = True  # R10: over its allocation
-                    continue
-                head = self._head(b, i)
-                key = used[i] / inst_alloc[i]
-                seq = head.seq
-                if pick is None:
-                    pick, pick_key, oldest = head, key, seq
-                    continue
-                if key < pick_key or (key == pick_key and seq < pick.seq):
-                    pick, pick_key = head, key
-                if seq < oldest:
-                    oldest = seq
-            if pick is None:
-                continue
-            if best_job is None or gkey < best_gkey or (gkey == best_gkey and oldest < best_oldest):
-                best_job, best_gkey, best_oldest = pick, gkey, oldest
-        if best_job is None and blocked_any:
-            self._wake_when_usage_expires(b)
-        return best_job
+    # --- the dispatcher (sim.dispatch: dispatch() and the fair-share pick) --------------------
 
     def _wake_when_usage_expires(self, b: BackendState) -> None:
         """R10: an instance over its allocation waits until old usage leaves the window."""
