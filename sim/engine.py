@@ -1,4 +1,4 @@
-"""The scheduler: a dispatcher over our own queues, driven by SimPy's event heap.
+"""The scheduler: a dispatcher over our own queues, driven by the SimPy kernel (sim.kernel).
 
 No SimPy Process or Resource per job (a PriorityResource re-sorts its queue on every request):
 every change of the world — a submission, a finish, a calibration falling due, a timer — is a
@@ -9,33 +9,34 @@ arrives exactly when the backend frees up is considered together with the ones a
 Event priorities at one instant: world events (1) → state timers such as the ITTL (2) →
 dispatch (3). A job submitted exactly when an ITTL runs out therefore still keeps the session.
 
-The heap is SimPy's (``Environment._queue``, ordered by time, priority, insertion id), but the
-engine steps it with its own loop (:meth:`Engine._loop`): every entry is ours, a plain
-``(time, priority, id, fn, args)`` tuple, so a step is one ``heappop`` and one call instead of
-SimPy's event object, callback list and ``step()`` bookkeeping.
+The kernel (:class:`sim.kernel.Kernel`) is a ``simpy.Environment`` whose heap also carries
+plain callbacks: the engine's per-job steps are plain callbacks (one ``heappop`` and one call),
+and SimPy processes — a workload written as a process (:mod:`sim.client`), a probe sampling the
+queues — run in the same heap, in the same time order.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from heapq import heappop, heappush
 from typing import TYPE_CHECKING
 
-import simpy
-
-from .arrivals import Arrivals
+from .dispatch import Dispatcher
 from .fairshare import Ledger, ShareTree
 from .gcpause import gc_paused
+from .kernel import WORLD, Kernel
 from .scenario import Scenario
 from .sessions import END_FAILURES, Session
 from .units import HORIZON
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Generator
+
+    from .client import Client
+    from .results import Result
     from .workloads import WorkloadRun
 
-WORLD, TIMER, DISPATCH = 1, 2, 3
-INF = float("inf")
-QUEUED, RUNNING, FINAL = 0, 1, 2
+TIMER = 2  # a state timer runs after the world events of its instant (see sim.kernel)
+QUEUED, RUNNING, FINAL = 0, 1, 2  # Job.state (sim.dispatch reads QUEUED)
 _new = object.__new__
 
 
@@ -97,105 +98,82 @@ class BackendState:
         self.wake_at: float | None = None
 
 
-class Engine:
+class Engine(Dispatcher):
+    """The scheduler: the dispatch order is :class:`sim.dispatch.Dispatcher`'s; the engine
+    keeps the queues and sessions and runs what it picks."""
+
     def __init__(self, scenario: Scenario, seed: int):
         from .eventlog import EventLog
 
         self.scenario = scenario
         self.seed = seed
         self.knobs = scenario.knobs
-        self.env = simpy.Environment()
+        self.env = env = Kernel(self.dispatch)
+        self.done = env.event()  # succeeds when the run is over (see _end)
         self.log = EventLog()
-        self.tree = ShareTree.build(scenario)
-        self.ledger = Ledger(self.tree, self.knobs.fair_share_window)
+        tree = ShareTree.build(scenario)
+        self._init_fair_share(tree, Ledger(tree, self.knobs.fair_share_window))
         self.instance_index = {n: i for i, n in enumerate(self.tree.instance_names)}
         self.instances = {i.name: i for i in scenario.instances}
         self.user_instance = {u.name: u.instance for u in scenario.users}
         n = len(self.tree.instance_names)
         self.backends = {b.name: BackendState(b.name, n) for b in scenario.backends}
-        self.group_alloc = [s * self.ledger.window for s in self.tree.group_share]
-        self.inst_alloc = [s * self.ledger.window for s in self.tree.instance_share]
-        self.group_of = self.tree.instance_group  # instance → its group (R6)
         self.seq = 0
-        self._dirty: list[BackendState] = []  # backends that asked for a dispatch
+        self._dirty: list[BackendState] = env.dirty  # backends that asked for a dispatch
         self.alive = 0  # workloads still submitting + live jobs + active sessions + calibrations
         self.running = 0
         self.stopped = False
         self.over = False  # the run is over once the end marker is reached (see _end)
         self.sessions: list[Session] = []
         self.workloads: dict[str, WorkloadRun] = {}
-        self.arrivals = Arrivals()  # every stream's arrivals, merged (R32)
+        self.arrivals = env.arrivals  # every stream's arrivals, merged (R32)
         self._on_finish = self._finish  # bound once: scheduled once per job
+        self._call_in = env.call_in
+        self.prepared = False
+        self.driven: dict[str, Callable] = {}  # workload → the process that submits its jobs
+
+    # --- the public client API (sim.client) ------------------------------------------------
+
+    def drive(self, workload: str, process: Callable[[Client], Generator]) -> None:
+        """Before ``run()``: the scenario workload ``workload`` submits through ``process(client)``,
+        a generator run as a SimPy process from the workload's start (see :mod:`sim.client`)."""
+        if self.prepared:
+            raise RuntimeError("drive() must come before prepare() and run()")
+        if workload not in {w.name for w in self.scenario.workloads}:
+            raise KeyError(f"no workload {workload!r} in the scenario")
+        self.driven[workload] = process
+
+    def client(self, workload: str) -> Client:
+        """The client of a workload given to :meth:`drive` (once the run has started)."""
+        return self.workloads[workload].client
+
+    def queue_length(self, backend: str) -> int:
+        """Jobs queued on ``backend`` right now (not running, not final)."""
+        return sum(self.backends[backend].counts)
+
+    def result(self) -> Result:
+        """Run to the end and return the result tables (what ``sim.run`` does)."""
+        from .results import Result
+
+        end = self.run()
+        self.finish()
+        return Result(self.scenario, self.seed, self.log.frame(), end)
 
     # --- scheduling primitives -------------------------------------------------------------
 
     def later(self, delay: float, fn, priority: int = WORLD, args: tuple = ()) -> None:
-        """Call ``fn(*args)`` after ``delay``: one entry on the event heap, no Process, no Timeout.
-
-        Runs about three times per job, hence SimPy's ``_queue``/``_eid`` used directly; passing
-        ``args`` instead of a closure saves building a function object per job.
-        """
-        env = self.env
-        heappush(env._queue, (env._now + delay, priority, next(env._eid), fn, args))
+        """Call ``fn(*args)`` after ``delay``: a plain callback on the kernel's heap."""
+        self.env.call_in(delay, fn, priority, args)
 
     def at(self, time: float, fn, priority: int = WORLD, args: tuple = ()) -> None:
-        self.later(max(0.0, time - self.env.now), fn, priority, args)
-
-    def _loop(self) -> None:
-        """Step the heap and the stream arrivals until the end marker, flushing dispatches.
-
-        The next stream arrival (see :mod:`sim.arrivals`) runs when it comes before the heap's
-        next event, or at the same instant before a state timer or a dispatch; at the same
-        instant as another world event it runs after it. A sentinel that never comes
-        (``INF``) keeps the heap from running empty while arrivals are left.
-        """
-        env, dirty = self.env, self._dirty
-        queue = env._queue
-        heappush(queue, (INF, WORLD, -1, None, ()))
-        dispatch = self.dispatch
-        window = self.arrivals.window
-        times, calls = window()
-        k, n = 0, len(times)
-        at = times[0] if n else INF
-        while True:
-            top = queue[0]
-            if at < top[0] or (at == top[0] and top[1] != WORLD):
-                env._now = at
-                calls[k]()
-                k += 1
-                if k == n:
-                    times, calls = window()
-                    k, n = 0, len(times)
-                at = times[k] if n else INF
-            else:
-                heappop(queue)
-                env._now, _, _, fn, args = top
-                if fn is None:
-                    return
-                fn(*args)
-            # Flush the dispatches this event asked for (written out: twice per job). If
-            # nothing else is due at this instant, dispatching now is the same as dispatching
-            # last, so do it without a heap round trip; otherwise queue the dispatch behind
-            # every other event of this instant.
-            while dirty:
-                b = dirty.pop()
-                if not b.dispatch_pending:
-                    continue
-                now = env._now
-                if queue[0][0] > now and at > now:
-                    dispatch(b)
-                else:
-                    heappush(queue, (now + 0.0, DISPATCH, next(env._eid), dispatch, (b,)))
+        self.env.call_at(time, fn, priority, args)
 
     def _end(self) -> None:
-        """The run is over: queue the end marker behind what is already due at this instant.
-
-        It goes in as a world event, exactly where ``simpy.Event.succeed()`` put the event the
-        engine used to wait for, so that the same events still run before the end.
-        """
+        """The run is over: the ``done`` event goes in behind what is already due at this
+        instant (a world event), so that the same events still run before the end."""
         if not self.over:
             self.over = True
-            self.later(0.0, None)
+            self.done.succeed()
 
     def request_dispatch(self, b: BackendState) -> None:
         """Ask ``b`` to pick its next job once everything else at this instant is handled."""
@@ -213,9 +191,16 @@ class Engine:
 
     # --- the run ----------------------------------------------------------------------------
 
-    def run(self) -> float:
+    def prepare(self) -> None:
+        """Put the scenario's calendar on the kernel (calibrations, reservations, workloads,
+        actions, until). ``run()`` does this first; call it yourself to step the kernel
+        (``env.step()``, ``env.run(until=...)``) until ``done`` has been processed."""
+        from .client import DrivenRun
         from .workloads import WorkloadRun
 
+        if self.prepared:
+            return
+        self.prepared = True
         s = self.scenario
         for i, inst in enumerate(s.instances):
             # R8: usage spent before the start counts, as if charged at time 0.
@@ -231,7 +216,10 @@ class Engine:
             res = Reservation(inst, r.start, r.end)
             self.at(r.start, lambda b=b, res=res: self._reservation_start(b, res))
         for w in s.workloads:
-            self.workloads[w.name] = WorkloadRun(self, w)
+            process = self.driven.get(w.name)
+            self.workloads[w.name] = (
+                WorkloadRun(self, w) if process is None else DrivenRun(self, w, process)
+            )
         for w in self.workloads.values():
             w.begin()
         for a in s.actions:
@@ -244,8 +232,12 @@ class Engine:
         # the horizon instead of SimPy raising "no scheduled events" or periodic calibrations
         # spinning for ever.
         self.at(HORIZON, self._stop)
+
+    def run(self) -> float:
+        """Run to the end; returns the end time."""
+        self.prepare()
         with gc_paused():  # the run keeps what it allocates (see gcpause)
-            self._loop()
+            self.env.run(until=self.done)
         return self.env.now
 
     def _stop(self) -> None:
@@ -261,7 +253,7 @@ class Engine:
         # inline. Calling the Job class costs about twice as much as setting its slots here
         # (type.__call__ is not inlined the way a Python call is); tests check both agree.
         b = wl.backend
-        now = self.env._now  # the property costs a call
+        now = self.env.now
         self.seq = self.seq + 1
         job = _new(Job)
         job.id = jid = f"{wl.name}.{k}"
@@ -339,8 +331,8 @@ class Engine:
         """A job reaches its final state: log it, tell its workload and session."""
         job.state = FINAL
         sid = job.session.id if job.session else None
-        self.log.extend((self.env._now, job.backend.name, event, job.id, sid, job.user, reason))
-        job.workload.on_final(job, event == "done")
+        self.log.extend((self.env.now, job.backend.name, event, job.id, sid, job.user, reason))
+        job.workload.on_final(job, event == "done", event)
         self.alive -= 1  # release()
         if self.alive == 0:
             self._end()
@@ -374,12 +366,10 @@ class Engine:
         b.busy = True
         self.running += 1
         s = job.session
-        env = self.env
-        now = env._now
+        now = self.env.now
         if s is None:
             self.log.extend((now, b.name, "start", job.id, None, job.user, why))
-            heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._on_finish,
-                                  (b, job)))  # fmt: skip
+            self._call_in(job.run_time, self._on_finish, WORLD, (b, job))
             return
         s.queued -= 1  # the rest of _dequeue(job)
         if not s.active:
@@ -390,11 +380,10 @@ class Engine:
         if res is not None and res.instance == s.instance and s not in res.sessions:
             res.sessions.append(s)
         self.log.extend((now, b.name, "start", job.id, s.id, job.user, why))
-        heappush(env._queue, (now + job.run_time, WORLD, next(env._eid), self._on_finish,
-                              (b, job)))  # fmt: skip
+        self._call_in(job.run_time, self._on_finish, WORLD, (b, job))
 
     def _finish(self, b: BackendState, job: Job) -> None:
-        now = self.env._now
+        now = self.env.now
         b.busy = False
         self.running -= 1
         s = job.session
@@ -455,145 +444,7 @@ class Engine:
             b.dispatch_pending = True
             self._dirty.append(b)
 
-    # --- the dispatcher ---------------------------------------------------------------------
-
-    def dispatch(self, b: BackendState) -> None:
-        b.dispatch_pending = False
-        if b.busy or self.stopped:
-            return
-        holder = b.holder
-        res = b.reservation
-        # R25/R29: a due calibration runs at the next free moment, ahead of every user job —
-        # unless the profile lets an active session keep it waiting (ibm-current).
-        if b.calibrations and not (holder is not None and self.knobs.session_blocks_calibration):
-            self._start_calibration(b)
-            return
-        if holder is not None and (res is None or res.instance == holder.instance):
-            if holder.queued:
-                self._start(b, self._next_session_job(holder), "R13 session priority")
-            # else R13: the backend stays held for the session (idle_held) until its ITTL ends.
-            return
-        for batch in b.batches:
-            if batch.queued and (res is None or res.instance == batch.instance):
-                self._start(b, self._next_session_job(batch), "R24 batch priority")
-                return
-        if res is not None:
-            # R27: inside a reservation only the reserved instance runs, in FIFO order.
-            job = self._head(b, res.instance) if b.counts[res.instance] else None
-            if job is not None:
-                self._start(b, job, "R27 reservation")
-            return
-        job = self._fair_share_pick(b)
-        if job is not None:
-            self._start(b, job, "R5 fair share")
-
-    def _next_session_job(self, s: Session) -> Job:
-        q = s.queue
-        while q[0].state != QUEUED:
-            q.popleft()
-        if self.knobs.session_order == "shuffled" and s.queued > 1:
-            # R23: jobs queued together in a session are not guaranteed to run in order.
-            live = s.live_jobs()
-            return live[int(s.rng.integers(len(live)))]
-        return q[0]
-
-    def _head(self, b: BackendState, i: int) -> Job:
-        q = b.queues[i]
-        while q[0].state != QUEUED:
-            q.popleft()
-        return q[0]
-
-    def _fair_share_pick(self, b: BackendState) -> Job | None:
-        """R5–R7: the group with the smallest used/allocated, then its project, then FIFO.
-
-        Runs once per job, so the usual case is one pass over the instances with queued jobs
-        here, keeping the smallest (group ratio, project ratio, submission order). That is the
-        rule's answer whenever one group alone has the smallest ratio; a tie between two
-        groups (R7 breaks it by the groups' oldest jobs) or a project over its allocation (R10)
-        sends the pick to the full scan (:meth:`_fair_share_scan`).
-        """
-        waiting = b.waiting
-        if not waiting:
-            return None
-        ledger = self.ledger
-        charges = ledger._charges
-        now = self.env._now
-        if charges and charges[0][0] + ledger.window <= now:  # as in Ledger.expire
-            ledger.expire(now)
-        used, gused = ledger.used, ledger.group_used
-        group_of, group_alloc, inst_alloc = self.group_of, self.group_alloc, self.inst_alloc
-        allocation, queues = self.tree.allocation, b.queues
-        best = None
-        best_g = -1
-        best_gkey = best_key = 0.0
-        for i in waiting:
-            g = group_of[i]
-            gkey = gused[g] / group_alloc[g]
-            if best is not None:
-                if gkey > best_gkey:
-                    continue
-                if gkey == best_gkey and g != best_g:
-                    return self._fair_share_scan(b)  # two groups at the same ratio (R7)
-            limit = allocation[i]
-            if limit is not None and used[i] >= limit:
-                return self._fair_share_scan(b)  # R10: over its allocation
-            q = queues[i]  # _head(b, i) written out (once per job)
-            head = q[0]
-            while head.state != QUEUED:  # lazy deletion: drop entries that left the queue
-                q.popleft()
-                head = q[0]
-            key = used[i] / inst_alloc[i]
-            if (best is None or gkey < best_gkey or key < best_key
-                    or (key == best_key and head.seq < best.seq)):  # fmt: skip
-                best, best_g, best_gkey, best_key = head, g, gkey, key
-        return best
-
-    def _fair_share_scan(self, b: BackendState) -> Job | None:
-        """R5–R7 over every group: the smallest group usage ratio, ties broken by the group's
-        oldest queued job (R7); in the group, the smallest project ratio, then the oldest job.
-
-        Cost grows with the number of instances that have queued jobs here, not with the
-        number of queued jobs: in each group one pass finds both the project to run and the
-        group's oldest head. The ledger is already expired to now (by the caller).
-        """
-        ledger = self.ledger
-        used, gused = ledger.used, ledger.group_used
-        allocation, group_alloc = self.tree.allocation, self.group_alloc
-        inst_alloc = self.inst_alloc
-        best_job = None
-        best_gkey = best_oldest = 0.0
-        blocked_any = False
-        groups: dict[int, list[int]] = {}
-        for i in b.waiting:
-            groups.setdefault(self.group_of[i], []).append(i)
-        for g, members in groups.items():
-            gkey = gused[g] / group_alloc[g]
-            if best_job is not None and gkey > best_gkey:
-                continue
-            pick = None
-            pick_key = oldest = 0.0
-            for i in members:
-                limit = allocation[i]
-                if limit is not None and used[i] >= limit:
-                    blocked_any = True  # R10: over its allocation
-                    continue
-                head = self._head(b, i)
-                key = used[i] / inst_alloc[i]
-                seq = head.seq
-                if pick is None:
-                    pick, pick_key, oldest = head, key, seq
-                    continue
-                if key < pick_key or (key == pick_key and seq < pick.seq):
-                    pick, pick_key = head, key
-                if seq < oldest:
-                    oldest = seq
-            if pick is None:
-                continue
-            if best_job is None or gkey < best_gkey or (gkey == best_gkey and oldest < best_oldest):
-                best_job, best_gkey, best_oldest = pick, gkey, oldest
-        if best_job is None and blocked_any:
-            self._wake_when_usage_expires(b)
-        return best_job
+    # --- the dispatcher (sim.dispatch: dispatch() and the fair-share pick) --------------------
 
     def _wake_when_usage_expires(self, b: BackendState) -> None:
         """R10: an instance over its allocation waits until old usage leaves the window."""

@@ -161,6 +161,17 @@ class History:
             answers[q] = self._snapshot(ledger)
         return answers
 
+    def ledger_at(self, pos: float, now: float) -> Ledger:
+        """The usage ledger as the dispatcher had it just before position ``pos``, at ``now``
+        (every charge logged before ``pos``, expired to ``now``)."""
+        ledger = Ledger(self.tree, self.window)
+        for p, when, inst, seconds in self.charges:
+            if p >= pos:
+                break
+            ledger.charge(when, inst, seconds)
+        ledger.expire(now)
+        return ledger
+
     def _snapshot(self, ledger: Ledger) -> dict[str, Key]:
         tree, window = self.tree, self.window
         out = {}

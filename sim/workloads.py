@@ -147,8 +147,9 @@ class WorkloadRun:
             self._maybe_close()
             self.engine.release()
 
-    def on_final(self, job: Job, ok: bool) -> None:
-        """Called once per job when it reaches DONE, ERROR or CANCELLED."""
+    def on_final(self, job: Job, ok: bool, event: str = "done") -> None:
+        """Called once per job when it reaches DONE, ERROR or CANCELLED (``event``: done,
+        error or cancelled)."""
         self.outstanding -= 1
         if self.submitting and not self.iterative:
             return  # still submitting: _maybe_close() would have nothing to do
