@@ -177,7 +177,7 @@ def _duration_fields() -> frozenset[str]:
     for cls in (model.Workload, model.Calibration, model.Instance, model.Reservation,
                 model.Action, model.Scenario, Knobs):  # fmt: skip
         for name, dec in cls.__pydantic_decorators__.field_validators.items():
-            if name in ("_durations", "_until", "_duration"):
+            if name in ("_read", "_duration"):  # scenario._durations(), Knobs._duration
                 names.update(dec.info.fields)
     return frozenset(names)
 
