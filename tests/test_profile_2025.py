@@ -33,8 +33,15 @@ def _data(**top: Any) -> dict[str, Any]:
         "instances": [{"name": "A", "allocation": "10h"}, {"name": "B", "allocation": "5h"}],
         "users": [{"name": "a", "instance": "A"}, {"name": "b", "instance": "B"}],
         "workloads": [
-            {"name": "w", "user": "a", "backend": "qpu", "pattern": "batch", "mode": "session",
-             "jobs": 2, "quantum": 10},
+            {
+                "name": "w",
+                "user": "a",
+                "backend": "qpu",
+                "pattern": "batch",
+                "mode": "session",
+                "jobs": 2,
+                "quantum": 10,
+            },
         ],  # fmt: skip
     }
     data.update(top)
