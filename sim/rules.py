@@ -196,6 +196,36 @@ ENGINE_PENDING: dict[str, str] = {
     "preprocess_lanes": "R41 pre-processing lanes",
 }
 
+# The IBM documentation page (quantum.cloud.ibm.com/docs/guides/…) behind each knob's value
+# under ibm-2025; the Rules page shows it beside the knob.
+KNOB_SOURCES: dict[str, str] = {
+    "default_interactive_ttl": "run-jobs-session, max-execution-time",
+    "interactive_ttl_fixed": "max-execution-time",
+    "interactive_ttl_configurable": "run-jobs-session, max-execution-time",
+    "default_max_time": "max-execution-time",
+    "max_time_limit": "max-execution-time",
+    "session_blocks_calibration": "execution-modes, calibration-jobs",
+    "on_close": "run-jobs-session, execution-modes-faq",
+    "first_job_cancel_fails_session": "run-jobs-session",
+    "open_plan_sessions": "execution-modes",
+    "open_plan_session_refusal": "execution-modes",
+    "open_plan_allocation": "plans-overview, instances",
+    "open_plan_batch_max_time": "max-execution-time",
+    "idle_session_close": "run-jobs-session",
+    "idle_close_batches": "run-jobs-session, run-jobs-batch",
+    "batch_mode": "execution-modes, run-jobs-batch",
+    "batch_max_time": "max-execution-time, execution-modes-faq",
+    "session_order": "execution-modes",
+    "job_time_limit": "max-execution-time",
+    "max_execution_time_status": "max-execution-time",
+    "fair_share_window": "fair-share-scheduler",
+    "fair_share_basis": "fair-share-scheduler, instances, allocation-limits",
+    "payg_priority": "(the docs are silent: a modelling choice)",
+    "cancel_running_jobs": "monitor-job",
+    "job_overhead_seconds": "execution-modes-faq, estimate-job-run-time",
+    "preprocess_lanes": "execution-modes-faq, execution-modes",
+}
+
 
 def pending_rules(knobs: Knobs) -> list[str]:
     """The rules of ``knobs`` that the engine does not apply yet (see :data:`ENGINE_PENDING`):

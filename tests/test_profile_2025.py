@@ -269,3 +269,24 @@ def test_an_ibm_2025_run_names_the_rules_the_engine_does_not_apply_yet():
         assert rule in text
     assert sim.run(sim.from_dict(_data(rules="ibm-current", instances=[
         {"name": "A"}, {"name": "B"}]))).warnings == []  # fmt: skip
+
+
+def test_the_scenario_editor_keeps_todays_instance_fields():
+    """Editing an ibm-2025 scenario in the dashboard must not drop `limit` or `cost_limit`:
+    the editor's tables read back into the same instances."""
+    from ui import editor
+
+    data = _data(instances=[
+        {"name": "acme/vqe", "plan": "flex", "allocation": "10h", "limit": True},
+        {"name": "B", "plan": "payg", "cost_limit": "1h 30m"},
+    ])  # fmt: skip
+    data["users"][0]["instance"] = "acme/vqe"
+    scenario = sim.from_dict(data)
+    frames = editor.frames_from_scenario(scenario)
+    assert frames["instances"][["limit", "cost_limit"]].values.tolist() == [
+        ["true", None],
+        [None, "1h 30m"],
+    ]
+    rebuilt, problems = editor.build(editor.general_from_scenario(scenario), frames)
+    assert problems == []
+    assert rebuilt.instances == scenario.instances
