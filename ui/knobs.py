@@ -69,9 +69,11 @@ def profiles_table(scenario: sim.Scenario, profiles: list[str] | None = None) ->
     for name in KNOB_NAMES:
         rules, what = KNOB_RULES.get(name, ("", ""))
         if name in ENGINE_PENDING:
-            what += " (not in runs yet: the engine reads it from the next release)"
-        row = {"knob": name, "rules": rules, "what it decides": what,
-               "IBM docs page": KNOB_SOURCES.get(name, "")}  # fmt: skip
+            what += " (not in runs yet: engine, next release)"
+        if name in KNOB_SOURCES:
+            # In the same cell, not a column of its own: the table must fit without scrolling.
+            what += f" — IBM docs: {KNOB_SOURCES[name]}"
+        row = {"knob": name, "rules": rules, "what it decides": what}
         for p in profiles:
             row[p] = knob_text(name, getattr(sim.PROFILES[p], name))
         value = knob_text(name, getattr(active, name))
