@@ -34,7 +34,8 @@ TITLES = {
     "instances": (
         "Instances",
         "Fair-share entities `hub/group/project` (or flat names): share weight, prior usage "
-        "`used` in the 28-day window, plan, optional allocation (R5–R10).",
+        "`used` in the 28-day window, plan, optional allocation (R5–R10). Under ibm-2025 a "
+        "name is just a name; plans flex and payg, `limit` and `cost_limit` (R34, R39).",
     ),
     "users": ("Users", "Each user submits through one instance."),
     "workloads": (
