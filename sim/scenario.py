@@ -497,8 +497,8 @@ def _knobs_or_profile(s: Scenario) -> Knobs:
 def _tree_name_problems(names: Iterable[Any]) -> Iterable[Problem]:
     """R6: under the share tree a name is ``hub/group/project`` or flat (no slash)."""
     for i, name in enumerate(names):
-        if not isinstance(name, str):
-            continue
+        if not isinstance(name, str) or not name:
+            continue  # not text, or empty: the field's own message says so
         parts = name.split("/")
         if len(parts) not in (1, 3) or not all(p.strip() for p in parts):
             yield Problem(
