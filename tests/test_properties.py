@@ -184,6 +184,8 @@ def scenarios(
             if draw(st.booleans()):
                 groups[group] = draw(st.sampled_from([1, 3]))
 
+    if sim.PROFILES[rules].fair_share_basis != "share_tree":
+        hubs, groups = {}, {}  # ibm-2025 (R34): no hub/group weights; names are just names
     users = [{"name": f"u{i}", "instance": n} for i, n in enumerate(names)]
     if draw(st.booleans()):
         users.append({"name": "extra", "instance": draw(st.sampled_from(names))})
