@@ -685,7 +685,10 @@ class FairShareModel:
     def __init__(self, scenario: sim.Scenario):
         insts = scenario.instances
         self.window = scenario.knobs.fair_share_window
-        flat = all("/" not in i.name for i in insts)
+        # ibm-2025 (R34): every name is flat, slashes or not (Instance.path).
+        flat = scenario.knobs.fair_share_basis == "allocation" or all(
+            "/" not in i.name for i in insts
+        )
         self.group = {i.name: i.name if flat else "/".join(i.name.split("/")[:2]) for i in insts}
         hub = {i.name: "" if flat else i.name.split("/")[0] for i in insts}
         hub_w = {h: scenario.hubs.get(h, 1.0) for h in set(hub.values())}
