@@ -24,7 +24,7 @@ def main() -> None:
     if only_diff:
         table = knobs.differing(table, profiles)
     # Wrapped, not cut off: "what it decides" is the column people come to this page for.
-    widgets.table(table, key="rules_table", wrap={"what it decides": 340},
+    widgets.table(table, key="rules_table", wrap={"what it decides": 270},
                   widths={"rules": 70})  # fmt: skip
 
     st.subheader(f"This scenario: `{scenario.rules}`")

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SerializationInfo,
     ValidationError,
     field_serializer,
@@ -159,15 +160,30 @@ class Backend(_Model):
 
 
 class Instance(_Model):
-    """A fair-share entity: ``hub/group/project``, or a flat name (one project per group)."""
+    """A fair-share entity: ``hub/group/project``, or a flat name (one project per group).
+
+    Under ``fair_share_basis: allocation`` (ibm-2025, R34) every name is flat, slashes or not:
+    the scenario marks its instances so (``_flat``), and each scenario validates its own copies
+    (``revalidate_instances``), so one instance object never serves two readings.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", revalidate_instances="always")
 
     name: Name
     share: float = 1.0
     used: float = 0.0
-    plan: Literal["premium", "open"] = "premium"
-    allocation: float | None = None  # R10: quantum seconds per fair-share window
+    # premium | open (every profile); flex | payg: today's platform only (R34, ibm-2025).
+    plan: Literal["premium", "open", "flex", "payg"] = "premium"
+    allocation: float | None = None  # R10/R34: quantum seconds per fair-share window
+    # R34 (docs: allocation-limits): the allocation is also a limit (ibm-2025); under the
+    # older profiles an allocation always is one (R10), so `limit` is refused there.
+    limit: bool | None = None
+    # R39 (docs: manage-cost): a Pay-As-You-Go instance's cost limit, as the runtime seconds
+    # it may use in all (the docs convert the dollar limit to seconds).
+    cost_limit: float | None = None
+    _flat: bool = PrivateAttr(default=False)
 
-    _read, _write = _durations("used", "allocation")
+    _read, _write = _durations("used", "allocation", "cost_limit")
     _write_share = field_serializer("share")(_write_number)
 
     @field_validator("share")
@@ -184,19 +200,18 @@ class Instance(_Model):
             raise ValueError("an allocation must be positive (omit it for no limit)")
         return v
 
-    @field_validator("name")
+    @field_validator("cost_limit")
     @classmethod
-    def _name(cls, v: str) -> str:
-        parts = v.split("/")
-        if len(parts) not in (1, 3) or not all(p.strip() for p in parts):
-            raise ValueError(f"{v!r} is neither 'hub/group/project' nor a flat name")
+    def _cost_limit(cls, v: float | None) -> float | None:
+        if v is not None and v <= 0:
+            raise ValueError("a cost limit must be positive (omit it for no limit)")
         return v
 
     @property
     def path(self) -> tuple[str, str, str]:
         """(hub, group, project); a flat instance is its own group under one implicit hub."""
         parts = self.name.split("/")
-        if len(parts) == 1:
+        if self._flat or len(parts) != 3:
             return ("", self.name, self.name)
         return (parts[0], f"{parts[0]}/{parts[1]}", self.name)
 
@@ -322,6 +337,10 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
+        # R34: under fair share by allocation every instance name is flat, slashes or not.
+        flat = _knobs_or_profile(self).fair_share_basis == "allocation"
+        for inst in self.instances:
+            inst._flat = flat
         problems = list(_cross_problems(self))
         if problems:
             # Each line carries its own field path; load() splits them back into problems.
@@ -467,6 +486,73 @@ def _raw_sections(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _knobs_or_profile(s: Scenario) -> Knobs:
+    """The scenario's knobs, or its profile's when the overrides are invalid (reported apart)."""
+    try:
+        return s.knobs
+    except (ValidationError, KeyError):
+        return PROFILES[s.rules]
+
+
+def _tree_name_problems(names: Iterable[Any]) -> Iterable[Problem]:
+    """R6: under the share tree a name is ``hub/group/project`` or flat (no slash)."""
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or not name:
+            continue  # not text, or empty: the field's own message says so
+        parts = name.split("/")
+        if len(parts) not in (1, 3) or not all(p.strip() for p in parts):
+            yield Problem(
+                f"instances[{i}].name", f"{name!r} is neither 'hub/group/project' nor a flat name"
+            )
+
+
+def _raw_tree_names(data: dict[str, Any]) -> Iterable[Problem]:
+    """:func:`_tree_name_problems` on raw data whose other fields failed validation, when its
+    rules (profile and override) read names as a tree."""
+    rules = data.get("rules", DEFAULT_PROFILE)
+    overrides = data.get("overrides")
+    basis = overrides.get("fair_share_basis") if isinstance(overrides, dict) else None
+    if basis is None and isinstance(rules, str) and rules in PROFILES:
+        basis = PROFILES[rules].fair_share_basis
+    instances = data.get("instances")
+    if basis == "share_tree" and isinstance(instances, list):
+        yield from _tree_name_problems(
+            x.get("name") if isinstance(x, dict) else None for x in instances
+        )
+
+
+def _plan_problems(s: Scenario, knobs: Knobs) -> Iterable[Problem]:
+    """Plans, limits and cost limits (R10, R34, R35, R39)."""
+    today = knobs.fair_share_basis == "allocation"
+    for i, inst in enumerate(s.instances):
+        at = f"instances[{i}]"
+        if not today and inst.plan in ("flex", "payg"):
+            yield Problem(
+                f"{at}.plan",
+                f"plan {inst.plan!r} exists on today's platform only (rules: ibm-2025, R34); "
+                f"under {s.rules} a plan is premium or open",
+            )
+        if inst.limit is not None and not today:
+            yield Problem(
+                f"{at}.limit",
+                f"under {s.rules} an allocation always is a limit (R10); 'limit' belongs to "
+                "ibm-2025, where an allocation is a limit only when it says so (R34)",
+            )
+        default_allocation = inst.plan == "open" and knobs.open_plan_allocation is not None
+        if inst.limit and inst.allocation is None and not default_allocation:
+            yield Problem(f"{at}.limit", "a limit needs an 'allocation' to limit (R34)")
+        if inst.plan == "payg" and inst.allocation is not None:
+            yield Problem(
+                f"{at}.allocation",
+                "a Pay-As-You-Go instance has no allocation (R34); limit it with 'cost_limit'",
+            )
+        if inst.cost_limit is not None and inst.plan != "payg":
+            yield Problem(
+                f"{at}.cost_limit",
+                "a cost limit belongs to Pay-As-You-Go instances (plan: payg) only (R39)",
+            )
+
+
 def _cross_problems(s: Scenario) -> Iterable[Problem]:
     yield from _reference_problems({k: [x.model_dump() for x in getattr(s, k)] for k in
                                     ("backends", "instances", "users", "workloads",
@@ -484,25 +570,40 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                 yield Problem("overrides." + ".".join(map(str, e["loc"])), _message(e))
     knobs = knobs or PROFILES[s.rules]
 
-    flat = {len(i.name.split("/")) == 1 for i in s.instances}
-    if len(flat) > 1:
-        yield Problem(
-            "instances",
-            "mix of flat names and hub/group/project names; use one form for every instance",
-        )
-    hubs = {i.path[0] for i in s.instances}
-    groups = {i.path[1] for i in s.instances}
-    for hub, weight in s.hubs.items():
-        if hub not in hubs:
-            yield Problem(f"hubs.{hub}", "no instance belongs to this hub")
-        if not (math.isfinite(weight) and weight > 0):
-            yield Problem(f"hubs.{hub}", "a share must be a positive number")
-    for group, weight in s.groups.items():
-        if group not in groups:
-            yield Problem(f"groups.{group}", "no instance belongs to this hub/group")
-        if not (math.isfinite(weight) and weight > 0):
-            yield Problem(f"groups.{group}", "a share must be a positive number")
+    if knobs.fair_share_basis == "share_tree":
+        yield from _tree_name_problems([i.name for i in s.instances])
+        flat = {len(i.name.split("/")) == 1 for i in s.instances}
+        if len(flat) > 1:
+            yield Problem(
+                "instances",
+                "mix of flat names and hub/group/project names; use one form for every instance",
+            )
+        hubs = {i.path[0] for i in s.instances}
+        groups = {i.path[1] for i in s.instances}
+        for hub, weight in s.hubs.items():
+            if hub not in hubs:
+                yield Problem(f"hubs.{hub}", "no instance belongs to this hub")
+            if not (math.isfinite(weight) and weight > 0):
+                yield Problem(f"hubs.{hub}", "a share must be a positive number")
+        for group, weight in s.groups.items():
+            if group not in groups:
+                yield Problem(f"groups.{group}", "no instance belongs to this hub/group")
+            if not (math.isfinite(weight) and weight > 0):
+                yield Problem(f"groups.{group}", "a share must be a positive number")
+    else:
+        # R34 (docs: fair-share-scheduler): today's platform has no hub/group/project tree.
+        for key in ("hubs", "groups"):
+            if getattr(s, key):
+                yield Problem(
+                    key,
+                    f"'{key}' weights belong to the hub/group/project tree, which {s.rules} "
+                    "does not have (instances compete by their allocation, R34); remove "
+                    f"'{key}' and give each instance an 'allocation'",
+                )
+    yield from _plan_problems(s, knobs)
 
+    users = {u.name: u.instance for u in s.users}
+    plans = {i.name: i.plan for i in s.instances}
     for i, w in enumerate(s.workloads):
         at = f"workloads[{i}]"
         if w.pattern == "stream":
@@ -539,6 +640,31 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
             )
         if w.open_at is not None and w.open_at > w.start:
             yield Problem(f"{at}.open_at", "a session is opened at or before its first job")
+        if w.interactive_ttl is not None and not knobs.interactive_ttl_configurable:
+            # R36 (docs: run-jobs-session, max-execution-time): the ITTL cannot be configured.
+            yield Problem(
+                f"{at}.interactive_ttl",
+                f"under {s.rules} the interactive timeout is fixed "
+                f"({format_duration(knobs.default_interactive_ttl)}) and a workload cannot set "
+                "it (R36); remove it, or override the rule with "
+                "'overrides: {interactive_ttl_configurable: true}'",
+            )
+        plan = plans.get(users.get(w.user, ""), "premium")
+        opens_session = w.mode == "session" or (w.mode == "batch" and not knobs.batch_mode)
+        if (
+            opens_session
+            and plan == "open"
+            and knobs.open_plan_sessions == "rejected"
+            and knobs.open_plan_session_refusal == "validation"
+        ):
+            # R35 (docs: execution-modes): creating a session on the Open plan is an error,
+            # raised before any job runs.
+            yield Problem(
+                f"{at}.mode",
+                f"mode: {w.mode} opens a session, and under {s.rules} the Open plan has no "
+                f"sessions (instance {users.get(w.user)!r} is on the Open plan, R35); use "
+                "mode: job or batch, or an instance on a paid plan",
+            )
 
     for i, b in enumerate(s.backends):
         duty = sum(c.duration / c.every for c in b.calibrations if c.every is not None)
@@ -635,7 +761,8 @@ def from_dict(data: Any) -> Scenario:
         problems = problems_from(err)
         # Field errors stop pydantic before the cross-checks; run the name checks on the raw
         # data too, so one round of messages covers every problem.
-        for extra in _reference_problems(_raw_sections(data)):
+        extras = [*_reference_problems(_raw_sections(data)), *_raw_tree_names(data)]
+        for extra in extras:
             if extra not in problems:
                 problems.append(extra)
         raise ScenarioError(problems) from None

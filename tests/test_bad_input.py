@@ -726,11 +726,12 @@ KEYS = ["name", "seed", "rules", "overrides", "until", "backends", "instances", 
         "pattern", "mode", "start", "jobs", "quantum", "classical", "rate", "stop", "max_time",
         "interactive_ttl", "max_execution_time", "close", "end", "do", "job", "exponential",
         "uniform", "normal", "lognormal", "choice", "mean", "sd", "on_close", "open_at",
-        "allocation", "description"]  # fmt: skip
+        "allocation", "description", "limit", "cost_limit"]  # fmt: skip
 WORDS = ["qpu", "A", "B", "a", "b", "h/g/p", "iterative", "stream", "batch", "session", "job",
          "ibm-2024", "ibm-2023", "ibm-current", "open", "premium", "drain", "fail", "close",
          "cancel", "10s", "1h 30m", "-5", "20/h", "0/h", "1e400", "nan", ".inf", "~", "null",
-         "true", "NaN", "2d", "after_last", "never"]  # fmt: skip
+         "true", "NaN", "2d", "after_last", "never", "ibm-2025", "flex", "payg",
+         "a/b"]  # fmt: skip
 
 scalars = (
     st.none()

@@ -184,6 +184,8 @@ def scenarios(
             if draw(st.booleans()):
                 groups[group] = draw(st.sampled_from([1, 3]))
 
+    if sim.PROFILES[rules].fair_share_basis != "share_tree":
+        hubs, groups = {}, {}  # ibm-2025 (R34): no hub/group weights; names are just names
     users = [{"name": f"u{i}", "instance": n} for i, n in enumerate(names)]
     if draw(st.booleans()):
         users.append({"name": "extra", "instance": draw(st.sampled_from(names))})
@@ -209,6 +211,8 @@ def scenarios(
     backend_names = [b["name"] for b in backends]
 
     knobs = {**sim.PROFILES[rules].model_dump(), **overrides}
+    plan_of = {i["name"]: i.get("plan", "premium") for i in instances}
+    user_plan = {u["name"]: plan_of[u["instance"]] for u in users}
     workloads = []
     for i in range(draw(st.integers(2 if contention else 1, 4))):
         patterns = (
@@ -233,6 +237,11 @@ def scenarios(
             "jobs": draw(st.integers(1, 4)),
             "quantum": draw(st.sampled_from([5, 10, 10, 30] if contention else QUANTA)),
         }
+        session_like = mode == "session" or (mode == "batch" and not knobs["batch_mode"])
+        if (session_like and user_plan[w["user"]] == "open"
+                and knobs["open_plan_sessions"] == "rejected"
+                and knobs["open_plan_session_refusal"] == "validation"):  # fmt: skip
+            w["mode"] = mode = "job"  # R35 (ibm-2025): an Open-plan session is invalid
         if pattern == "stream":
             w["rate"] = draw(st.sampled_from([0.05, 0.2, "6/m"]))
             if draw(st.booleans()):
@@ -243,7 +252,7 @@ def scenarios(
             if draw(st.booleans()):
                 w["max_time"] = draw(st.sampled_from([20, 60, 600, "8h"]))
             max_time = parse_duration(w.get("max_time", knobs["default_max_time"]))
-            if draw(st.booleans()):
+            if knobs["interactive_ttl_configurable"] and draw(st.booleans()):
                 ttls = [t for t in (0, 1, 5, 30, 100) if t <= max_time]
                 w["interactive_ttl"] = draw(st.sampled_from(ttls))
             if draw(st.integers(0, 3)) == 0:
@@ -676,7 +685,10 @@ class FairShareModel:
     def __init__(self, scenario: sim.Scenario):
         insts = scenario.instances
         self.window = scenario.knobs.fair_share_window
-        flat = all("/" not in i.name for i in insts)
+        # ibm-2025 (R34): every name is flat, slashes or not (Instance.path).
+        flat = scenario.knobs.fair_share_basis == "allocation" or all(
+            "/" not in i.name for i in insts
+        )
         self.group = {i.name: i.name if flat else "/".join(i.name.split("/")[:2]) for i in insts}
         hub = {i.name: "" if flat else i.name.split("/")[0] for i in insts}
         hub_w = {h: scenario.hubs.get(h, 1.0) for h in set(hub.values())}

@@ -29,7 +29,7 @@ from sim import units
 TABLES: dict[str, list[str]] = {
     "backends": ["name"],
     "calibrations": ["backend", "at", "every", "first_at", "duration"],
-    "instances": ["name", "share", "used", "plan", "allocation"],
+    "instances": ["name", "share", "used", "plan", "allocation", "limit", "cost_limit"],
     "users": ["name", "instance"],
     "workloads": [
         "name",
@@ -61,6 +61,7 @@ DURATIONS = {
     "duration",
     "used",
     "allocation",
+    "cost_limit",
     "start",
     "stop",
     "interactive_ttl",
@@ -138,6 +139,8 @@ def _cell_text(table: str, column: str, value: Any) -> Any:
         return math.nan if value is None else float(value)
     if value is None:
         return None
+    if isinstance(value, bool):  # `limit` (R34): written as a user types it in YAML
+        return "true" if value else "false"
     if column in DISTRIBUTIONS:
         return distribution_text(value)
     if column == "rate":

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 import sim
-from sim.rules import KNOB_NAMES, Knobs
+from sim.rules import ENGINE_PENDING, KNOB_NAMES, KNOB_SOURCES, Knobs
 from sim.units import format_duration
 
 # knob → (R-numbers, what it decides)
@@ -31,6 +31,19 @@ KNOB_RULES: dict[str, tuple[str, str]] = {
     "session_order": ("R23", "order of jobs queued together in a session or batch"),
     "job_time_limit": ("R3", "system limit on one job's quantum time"),
     "fair_share_window": ("R7", "the rolling fair-share usage window"),
+    "fair_share_basis": ("R34", "fair share by the hub/group/project tree, or by allocation"),
+    "payg_priority": ("R34", "how Pay-As-You-Go instances (no allocation) compete"),
+    "open_plan_allocation": ("R35", "an Open-plan instance's allocation, as a limit"),
+    "open_plan_session_refusal": (
+        "R35",
+        "an Open-plan session refused at run time or by validation",
+    ),  # fmt: skip
+    "interactive_ttl_configurable": ("R36", "a workload may set its own ITTL"),
+    "cancel_running_jobs": ("R37", "cancel_job stops a running job at once"),
+    "job_overhead_seconds": ("R38", "QPU-locked time billed per job besides its quantum time"),
+    "max_execution_time_status": ("R38", "status of a job stopped at max_execution_time"),
+    "idle_close_batches": ("R41", "the idle close (R22) applies to batches too"),
+    "preprocess_lanes": ("R41", "parallel pre-processing lanes before the QPU (0: none)"),
 }
 DURATION_KNOBS = {
     name for name, field in Knobs.model_fields.items() if "float" in str(field.annotation)
@@ -55,6 +68,11 @@ def profiles_table(scenario: sim.Scenario, profiles: list[str] | None = None) ->
     rows = []
     for name in KNOB_NAMES:
         rules, what = KNOB_RULES.get(name, ("", ""))
+        if name in ENGINE_PENDING:
+            what += " (not in runs yet: engine, next release)"
+        if name in KNOB_SOURCES:
+            # In the same cell, not a column of its own: the table must fit without scrolling.
+            what += f" — IBM docs: {KNOB_SOURCES[name]}"
         row = {"knob": name, "rules": rules, "what it decides": what}
         for p in profiles:
             row[p] = knob_text(name, getattr(sim.PROFILES[p], name))

@@ -34,7 +34,8 @@ TITLES = {
     "instances": (
         "Instances",
         "Fair-share entities `hub/group/project` (or flat names): share weight, prior usage "
-        "`used` in the 28-day window, plan, optional allocation (R5–R10).",
+        "`used` in the 28-day window, plan, optional allocation (R5–R10). Under ibm-2025 a "
+        "name is just a name; plans flex and payg, `limit` and `cost_limit` (R34, R39).",
     ),
     "users": ("Users", "Each user submits through one instance."),
     "workloads": (
@@ -71,8 +72,13 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "name": _text("hub/group/project, or a flat name"),
         "share": st.column_config.NumberColumn(help="share weight (> 0)", min_value=0.0),
         "used": _text("prior usage in the fair-share window (" + DURATION_HELP + ")"),
-        "plan": _choice(["premium", "open"]),
-        "allocation": _text("optional usage limit per 28 days (R10)"),
+        "plan": _choice(["premium", "open", "flex", "payg"]),
+        "allocation": _text(
+            "optional: usage per 28 days; a limit under the older profiles (R10), the "
+            "fair-share basis under ibm-2025 (R34)"
+        ),
+        "limit": _choice(["true", "false"], "ibm-2025 (R34): the allocation is also a limit"),
+        "cost_limit": _text("Pay-As-You-Go only (ibm-2025, R39): runtime seconds in all"),
     },
     "users": {"name": _text(), "instance": _text("the instance's name")},
     "workloads": {
