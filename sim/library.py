@@ -9,6 +9,16 @@ Everything lives in one data directory: ``$QSCHED_DATA_DIR`` when set, else
   a reload or a server restart never loses an edit. Tabs have different ids, so two users of
   one server never see or overwrite each other's drafts; a draft names the browser it was
   made in (a random id), and only that browser is offered it back.
+- ``trash/STAMP-NAME.yaml`` — a deleted entry (STAMP: when, in nanoseconds since the epoch),
+  restorable for :data:`TRASH_DAYS` days, then purged.
+
+That is the single-user layout (``owner=None``: the dashboard on loopback, the command line).
+When the dashboard is served with sign-in (``ui/identity.py``) every signed-in person has the
+same three folders of their own under ``users/FOLDER/`` (:func:`owner_folder`: the user id
+made safe as a folder name), and nothing in the store API reaches another person's folder.
+``shared/library/NAME.yaml`` holds the entries people chose to share: a copy, readable by
+every signed-in person, replaced or withdrawn only by whoever shared it (its sidecar
+``shared/owners/NAME.json`` says who).
 
 Every write goes to a temporary file in the same folder and is then renamed over the target
 (``os.replace`` is atomic on POSIX and Windows): a reader sees the old file or the new one,
@@ -20,6 +30,7 @@ No Streamlit here.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -49,6 +60,8 @@ _FORBIDDEN = set('<>:"/\\|?*')
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)}
 _DRAFT_ID = re.compile(r"[0-9a-f]{32}")
 DRAFT_MAX_AGE = 90 * 24 * 3600  # drafts untouched this long are removed (seconds)
+TRASH_DAYS = 30  # a deleted entry can be restored this long, then it is purged
+_TRASHED = re.compile(r"(\d{19})-(.+)\.yaml")
 
 
 class LibraryError(ValueError):
@@ -68,6 +81,23 @@ def data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
     return base / "qsched"
+
+
+def owner_folder(owner: str) -> str:
+    """The folder name of ``owner``'s work: readable (the id's letters, digits and ``. _ @ -``)
+    and unique (a hash of the whole id: "Alice" and "alice", or ids that differ only in signs
+    dropped here, never share a folder, even on a case-insensitive file system)."""
+    if not isinstance(owner, str) or not owner:
+        raise LibraryError("user", "a signed-in user id is required")
+    slug = re.sub(r"[^A-Za-z0-9._@-]+", "_", owner)[:40].strip("._-")
+    digest = hashlib.sha256(owner.encode("utf-8")).hexdigest()[:16]
+    return f"{slug}-{digest}" if slug else digest
+
+
+def owner_root(root: str | Path | None, owner: str | None) -> Path:
+    """Where ``owner``'s library, drafts and trash live (``root`` itself when None)."""
+    base = Path(root if root is not None else data_dir())
+    return base if owner is None else base / "users" / owner_folder(owner)
 
 
 def write_atomic(path: Path, text: str, overwrite: bool = True) -> None:
@@ -164,10 +194,20 @@ def tidy(folder: Path, stale: float = STALE_SECONDS) -> None:
 
 
 class Library:
-    """Named scenarios, one YAML file each, under ``root`` (default: the data directory)."""
+    """Named scenarios, one YAML file each, under ``root`` (default: the data directory).
 
-    def __init__(self, root: str | Path | None = None):
-        self.folder = Path(root if root is not None else data_dir()) / "library"
+    ``owner`` (a signed-in user's id) selects that person's own library, trash and view of
+    the shared entries; None is the single-user library, which has no shared area.
+    """
+
+    def __init__(self, root: str | Path | None = None, owner: str | None = None):
+        base = Path(root if root is not None else data_dir())
+        self.owner = owner
+        mine = owner_root(base, owner)
+        self.folder = mine / "library"
+        self.trash_folder = mine / "trash"
+        self.shared_folder = base / "shared" / "library"
+        self._owners_folder = base / "shared" / "owners"
 
     def _path(self, name: str, field: str = "name") -> Path:
         return self.folder / f"{check_name(name, field)}.yaml"
@@ -237,19 +277,152 @@ class Library:
         os.unlink(claim)
         return target.stem
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str) -> str:
+        """Move the entry to the trash (see :meth:`restore`); returns its trash id."""
         path = self._path(name)
+        self.trash_folder.mkdir(parents=True, exist_ok=True)
+        trashed = self.trash_folder / f"{time.time_ns():019d}-{path.name}"
         try:
-            path.unlink()
+            os.rename(path, trashed)  # one atomic step: the entry is in one place or the other
         except FileNotFoundError:
             raise LibraryError("name", f"no scenario named {path.stem!r} in the library") from None
+        return trashed.name
+
+    # --- the trash ------------------------------------------------------------------------
+
+    def trash(self, days: float = TRASH_DAYS) -> list[tuple[str, str, float]]:
+        """Deleted entries as (trash id, name, deleted at: seconds since the epoch), newest
+        first; those deleted more than ``days`` days ago are purged first."""
+        self.purge(days)
+        if not self.trash_folder.is_dir():
+            return []
+        out = []
+        for path in self.trash_folder.glob("*.yaml"):
+            if found := _TRASHED.fullmatch(path.name):
+                out.append((path.name, found[2], int(found[1]) / 1e9))
+        return sorted(out, key=lambda t: t[2], reverse=True)
+
+    def _trashed(self, trash_id: Any) -> tuple[Path, str]:
+        found = _TRASHED.fullmatch(trash_id) if isinstance(trash_id, str) else None
+        if not found:
+            raise LibraryError("trash", f"not a deleted entry: {trash_id!r}")
+        name = check_name(found[2], "trash")  # never a path: a name the library accepts
+        return self.trash_folder / f"{found[1]}-{name}.yaml", name
+
+    def restore(self, trash_id: str) -> str:
+        """Put a deleted entry back under its name; refuses when that name is taken again."""
+        path, name = self._trashed(trash_id)
+        target = self._path(name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)  # refuses an existing name atomically
+        except FileNotFoundError:
+            raise LibraryError(
+                "trash", f"{name!r} is no longer in the trash (restored or purged)"
+            ) from None
+        except FileExistsError:
+            raise LibraryError(
+                "name", f"{name!r} exists in the library again; rename that one first"
+            ) from None
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return name
+
+    def purge(self, days: float = TRASH_DAYS) -> int:
+        """Remove entries deleted more than ``days`` days ago (by the deletion time in their
+        trash id: a rename keeps the file's own times); returns how many."""
+        if not self.trash_folder.is_dir():
+            return 0
+        cutoff, removed = time.time_ns() - int(days * 24 * 3600 * 1e9), 0
+        for path in self.trash_folder.glob("*.yaml"):
+            found = _TRASHED.fullmatch(path.name)
+            if found and int(found[1]) < cutoff:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed += 1
+        return removed
+
+    # --- sharing --------------------------------------------------------------------------
+
+    def _owned(self, name: str) -> Path:
+        return self._owners_folder / f"{check_name(name)}.json"
+
+    def _sharer(self, name: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self._owned(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _need_owner(self) -> str:
+        if self.owner is None:
+            raise LibraryError("share", "sharing needs sign-in: this library has one user")
+        return owner_folder(self.owner)
+
+    def share(self, name: str, by: str = "") -> str:
+        """Copy the own entry ``name`` to the shared area, where every signed-in person can
+        open it but only its sharer can replace (share again) or withdraw it (:meth:`unshare`).
+        ``by`` is how the sharer is shown to others. A copy: later saves to the own entry are
+        not seen there until it is shared again."""
+        me = self._need_owner()
+        scenario = self.load(name)
+        name = check_name(name)
+        claim = json.dumps({"owner": me, "by": by or me}, sort_keys=True)
+        try:
+            write_atomic(self._owned(name), claim, overwrite=False)  # first sharer wins
+        except FileExistsError:
+            if (self._sharer(name) or {}).get("owner") != me:
+                raise LibraryError(
+                    "name",
+                    f"{name!r} is already shared by someone else; rename yours to share it",
+                ) from None
+        write_atomic(self.shared_folder / f"{name}.yaml", scenario.to_yaml())
+        return name
+
+    def unshare(self, name: str) -> None:
+        """Withdraw a shared entry; only its sharer may (the own entry stays)."""
+        me = self._need_owner()
+        if (self._sharer(name) or {}).get("owner") != me:
+            raise LibraryError("name", f"{check_name(name)!r} is not shared by you")
+        with contextlib.suppress(FileNotFoundError):
+            (self.shared_folder / f"{check_name(name)}.yaml").unlink()
+        with contextlib.suppress(FileNotFoundError):
+            self._owned(name).unlink()
+
+    def shared(self) -> list[tuple[str, str, bool]]:
+        """Shared entries as (name, shown sharer, shared by me), sorted by name; none in the
+        single-user library."""
+        if self.owner is None or not self.shared_folder.is_dir():
+            return []
+        me = owner_folder(self.owner)
+        out = []
+        for path in self.shared_folder.glob("*.yaml"):
+            if path.name.startswith("."):
+                continue
+            sharer = self._sharer(path.stem) or {}
+            out.append((path.stem, str(sharer.get("by", "")), sharer.get("owner") == me))
+        return sorted(out, key=lambda t: (t[0].casefold(), t[0]))
+
+    def load_shared(self, name: str) -> Scenario:
+        """A shared entry (signed-in users only)."""
+        self._need_owner()
+        path = self.shared_folder / f"{check_name(name)}.yaml"
+        if not path.is_file():
+            raise LibraryError("name", f"no shared scenario named {path.stem!r}")
+        try:
+            return load(path)
+        except ScenarioError as err:
+            if any("no such file" in p.message for p in err.problems):
+                raise LibraryError("name", f"no shared scenario named {path.stem!r}") from None
+            raise
 
 
 class Drafts:
-    """The unsaved state of each browser tab, as JSON, keyed by a random id."""
+    """The unsaved state of each browser tab, as JSON, keyed by a random id; with ``owner``,
+    that signed-in person's drafts only."""
 
-    def __init__(self, root: str | Path | None = None):
-        self.folder = Path(root if root is not None else data_dir()) / "drafts"
+    def __init__(self, root: str | Path | None = None, owner: str | None = None):
+        self.folder = owner_root(root, owner) / "drafts"
 
     @staticmethod
     def new_id() -> str:
