@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := test
-.PHONY: venv run test lint format bench clean distclean
+.PHONY: venv run serve test lint format bench clean distclean
 
 venv: $(STAMP)
 
@@ -23,6 +23,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: venv
 	$(BIN)/streamlit run dashboard.py
+
+# Serving to other machines is a deliberate choice and needs sign-in: QSCHED_AUTH=header
+# (behind an authenticating proxy) or QSCHED_AUTH=oidc (README, "Serving it to others").
+# ui.identity refuses (exit 2, with the reason) before anything listens.
+ADDRESS ?= 0.0.0.0
+PORT    ?= 8501
+serve: venv
+	$(BIN)/python -m ui.identity '$(ADDRESS)'
+	$(BIN)/streamlit run dashboard.py --server.address '$(ADDRESS)' --server.port '$(PORT)'
 
 # pytest exits 5 when it collected no tests: that is a failure here, not a pass.
 test: venv

@@ -31,7 +31,10 @@ URL_PATHS = [Path(file).stem for file, _ in PAGES]
 # browser test counts that as a console error), and emoji need an emoji font.
 
 if __name__ == "__main__":
+    from ui import identity
+
     st.set_page_config(page_title="qsched: IBM Quantum scheduler simulator", layout="wide")
+    identity.require()  # served with sign-in: nobody signed in sees nothing but a sign-in page
     page = st.navigation(
         [
             st.Page(f"pages/{file}", title=title, url_path=path)
@@ -40,6 +43,10 @@ if __name__ == "__main__":
     )
     page.run()
 else:
-    from ui import serving
+    from ui import identity, serving
 
+    # Served beyond this machine only with an identity source (ui/identity.py): checked here,
+    # before the server binds, whatever the command line or the configuration says.
+    if problem := identity.serving_problem(st.get_option("server.address")):
+        raise SystemExit(f"qsched: {problem}")
     app = st.App(__file__, lifespan=serving.lifespan, routes=serving.routes(URL_PATHS))

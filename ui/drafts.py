@@ -28,7 +28,7 @@ import streamlit as st
 
 import sim
 from sim.library import Drafts
-from ui import editor, links, scenario_editor, serving, state
+from ui import editor, identity, links, scenario_editor, serving, state
 
 PARAM = "draft"
 DRAFT_ID = "draft_id"
@@ -48,7 +48,10 @@ FIELD_LABELS = {
 
 
 def store() -> Drafts:
-    return Drafts()  # reads QSCHED_DATA_DIR each time (tests point it at a temp folder)
+    """This person's drafts: all of them on the single-user dashboard, the signed-in
+    person's own folder when served with sign-in (ui/identity.py), so a tab's address
+    (``?draft=``) opens nothing of anyone else's."""
+    return identity.drafts()  # reads QSCHED_DATA_DIR each time (tests point it elsewhere)
 
 
 def browser_id() -> str:
@@ -256,7 +259,10 @@ def describe(data: dict[str, Any]) -> str:
 
 
 def others() -> list[tuple[str, float, dict[str, Any]]]:
-    """This browser's other drafts, newest first (none for a browser without an id)."""
+    """This browser's other drafts, newest first (none for a browser without an id); when
+    signed in, the person's other drafts from any browser (their folder holds only theirs)."""
+    if identity.user().signed_in:
+        return store().recent(limit=5, exclude=draft_id())
     mine = browser_id()
     if not mine:
         return []

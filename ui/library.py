@@ -1,9 +1,12 @@
-"""The Scenario library page: save, save as, load, rename and delete named scenarios.
+"""The Scenario library page: save, save as, load, rename, delete (to a trash, undoable) and
+share named scenarios.
 
-The store is ``sim.library.Library`` (a folder of YAML files under the user's data
-directory). Every refusal — a bad or taken name, an entry deleted meanwhile, an entry
-edited into an invalid scenario — is an inline ``st.error`` naming the field; nothing here
-raises.
+The store is ``sim.library.Library`` (a folder of YAML files under the data directory): the
+one library on the single-user dashboard, the signed-in person's own when served with
+sign-in (``ui/identity.py``), plus the entries others shared. Every refusal — a bad or taken
+name, an entry deleted meanwhile, an entry edited into an invalid scenario — is an inline
+``st.error`` naming the field; nothing here raises. The page never shows where on the server
+the files are: that tells a visitor nothing useful and an attacker something.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ import datetime as dt
 import streamlit as st
 
 import sim
-from sim.library import Library, LibraryError, data_dir, suggest_name
-from ui import drafts, state
+from sim.library import TRASH_DAYS, Library, LibraryError, suggest_name
+from ui import drafts, identity, state
 
 FLASH = "library_flash"
 
@@ -68,11 +71,35 @@ def _default_name(scenario: sim.Scenario) -> str:
     return suggest_name(scenario.name)  # always a name the library accepts
 
 
+def _where(lib: Library) -> str:
+    """Where entries are kept, in words a user can act on: never a server path."""
+    if lib.owner is not None:
+        return (
+            "Kept on the server, in your own library: nobody else can list, open or change "
+            "them unless you share one."
+        )
+    return (
+        "Kept in the dashboard's data folder as `library/NAME.yaml`, one scenario file each, "
+        "so `python -m sim run` runs them too (README, “Keeping your work”, says where the "
+        "folder is)."
+    )
+
+
+def _load(scenario: sim.Scenario, name: str, what: str) -> None:
+    problems = state.set_scenario(scenario, origin=f"{what} “{name}”")
+    if problems:
+        st.error("Not loaded:\n" + "\n".join(f"- `{p}`" for p in problems))
+    else:
+        state.remember_library_entry(name, scenario)
+        _done(f"Loaded and ran “{name}”.")
+
+
 def entries_section(lib: Library) -> None:
     st.subheader("Saved scenarios")
     names = lib.names()
     if not names:
-        st.info(f"The library is empty. Scenarios are kept in `{lib.folder}`.")
+        st.info("The library is empty.")
+        st.caption(_where(lib))
         return
     pick = st.selectbox("Scenario", names, key="library_pick")
     load, rename, delete = st.columns(3, vertical_alignment="bottom")
@@ -83,12 +110,7 @@ def entries_section(lib: Library) -> None:
             except (LibraryError, sim.ScenarioError) as err:
                 _refused(err)
             else:
-                problems = state.set_scenario(scenario, origin=f"library entry “{pick}”")
-                if problems:
-                    st.error("Not loaded:\n" + "\n".join(f"- `{p}`" for p in problems))
-                else:
-                    state.remember_library_entry(pick, scenario)
-                    _done(f"Loaded and ran “{pick}”.")
+                _load(scenario, pick, "library entry")
     with rename:
         new = st.text_input("New name", key="library_new_name")
         if st.button("Rename", key="library_rename"):
@@ -116,11 +138,78 @@ def entries_section(lib: Library) -> None:
                 stored = st.session_state.get(state.LIBRARY)
                 if stored and stored[0] == pick:
                     del st.session_state[state.LIBRARY]  # the link would name nothing now
-                _done(f"Deleted “{pick}”.")
+                _done(f"Moved “{pick}” to the trash: Restore below brings it back.")
+    if lib.owner is not None:
+        share_section(lib, pick)
+    st.caption(_where(lib) + " A library entry opens from a link: `?scenario=NAME`.")
+
+
+def share_section(lib: Library, pick: str) -> None:
+    """Share the picked entry with every signed-in person (a read-only copy), or stop."""
+    mine = {name for name, _, by_me in lib.shared() if by_me}
+    if pick in mine:
+        label, note = "Share again (update the copy)", "Others see the copy you shared last."
+    else:
+        label, note = "Share", "Every signed-in person can then open a copy, not change it."
+    left, right = st.columns(2, vertical_alignment="center")
+    with left:
+        if st.button(f"{label}: “{pick}”", key="library_share"):
+            try:
+                lib.share(pick, by=identity.user().label)
+            except (LibraryError, sim.ScenarioError) as err:
+                _refused(err)
+            else:
+                _done(f"Shared “{pick}”: others find it under Shared with everyone.")
+        st.caption(note)
+    with right:
+        if pick in mine and st.button(f"Stop sharing “{pick}”", key="library_unshare"):
+            try:
+                lib.unshare(pick)
+            except LibraryError as err:
+                _refused(err)
+            else:
+                _done(f"“{pick}” is no longer shared (your own entry stays).")
+
+
+def shared_section(lib: Library) -> None:
+    """Entries signed-in people shared: anyone may open them; only the sharer changes them."""
+    shared = lib.shared()
+    if lib.owner is None or not shared:
+        return
+    st.subheader("Shared with everyone")
+    labels = {name: f"{name} — shared by {'you' if by_me else by}" for name, by, by_me in shared}
+    pick = st.selectbox("Shared scenario", list(labels), format_func=labels.get, key="shared_pick")
+    if st.button("Load shared", key="library_load_shared"):
+        try:
+            scenario = lib.load_shared(pick)
+        except (LibraryError, sim.ScenarioError) as err:
+            _refused(err)
+        else:
+            _load(scenario, pick, "shared entry")
     st.caption(
-        f"Kept in `{lib.folder}` (one YAML scenario file each; set `QSCHED_DATA_DIR` to keep "
-        "them elsewhere). A library entry opens from a link: `?scenario=NAME`."
+        "Read-only copies: load one, then Save as to keep your own version. A link "
+        "`?scenario=NAME` opens your own entry of that name first, else the shared one."
     )
+
+
+def trash_section(lib: Library) -> None:
+    """Deleted entries, restorable for TRASH_DAYS days (then purged)."""
+    trashed = lib.trash()
+    if not trashed:
+        return
+    st.subheader("Trash")
+    st.caption(f"Deleted entries can be restored for {TRASH_DAYS} days, then they are removed.")
+    for trash_id, name, when in trashed[:20]:
+        text, button = st.columns([4, 1], vertical_alignment="center")
+        stamp = dt.datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
+        text.markdown(f"**{name}** — deleted {stamp}")
+        if button.button("Restore", key=f"library_restore_{trash_id}"):
+            try:
+                restored = lib.restore(trash_id)
+            except LibraryError as err:
+                _refused(err)
+            else:
+                _done(f"Restored “{restored}”.")
 
 
 def drafts_section() -> None:
@@ -130,9 +219,10 @@ def drafts_section() -> None:
     recent = drafts.others()
     if not recent:
         return
-    st.subheader("Unsaved drafts in this browser")
+    where = "of yours" if identity.user().signed_in else "in this browser"
+    st.subheader(f"Unsaved drafts {where}")
     st.caption(
-        "Work changed in other tabs of this browser, including tabs since closed. Resume "
+        f"Work changed in other tabs {where}, including tabs since closed. Resume "
         "continues a copy of it in this tab; the other draft is left as it was."
     )
     for other, written, data in recent:
@@ -149,8 +239,10 @@ def drafts_section() -> None:
 def render(scenario: sim.Scenario) -> None:
     if message := st.session_state.pop(FLASH, None):
         st.success(message)
-    lib = Library(data_dir())
+    lib = identity.library()
     save_section(lib, scenario)
     st.divider()
     entries_section(lib)
+    shared_section(lib)
+    trash_section(lib)
     drafts_section()

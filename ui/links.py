@@ -1,9 +1,11 @@
 """Shareable links: the URL names the scenario shown, so a link opens it again anywhere.
 
-``?scenario=preset:NAME`` is a built-in scenario, ``?scenario=NAME`` an entry of the server's
-scenario library; the page is the URL's path (``/timeline``, ``/reservations``; st.navigation
-names a page after its file). An edited scenario has no name, so its URL carries none: save it
-in the library to share it. An unknown name shows a warning and the default scenario.
+``?scenario=preset:NAME`` is a built-in scenario, ``?scenario=NAME`` an entry of the scenario
+library — when served with sign-in, the person's own entry of that name, else a shared one;
+never anyone else's unshared entry. The page is the URL's path (``/timeline``,
+``/reservations``; st.navigation names a page after its file). An edited scenario has no
+name, so its URL carries none: save it in the library to share it. An unknown name shows a
+warning and the default scenario.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from urllib.parse import quote
 import streamlit as st
 
 import sim
-from sim.library import Library, LibraryError
+from sim.library import LibraryError
 from sim.presets import DEFAULT
-from ui import state
+from ui import identity, state
 
 PARAM = "scenario"
 PRESET_PREFIX = "preset:"
@@ -32,8 +34,15 @@ def resolve(name: str) -> tuple[sim.Scenario | None, str, str]:
             return sim.preset(preset), preset, ""
         known = ", ".join(sim.preset_names())
         return None, "", f"There is no built-in scenario “{preset}” (built-in: {known})."
+    # Only what this person may see: their own entry, else a shared one of that name.
+    lib = identity.library()
     try:
-        return Library().load(name), "", name
+        try:
+            return lib.load(name), "", name
+        except LibraryError:
+            if not any(shared == name for shared, _, _ in lib.shared()):
+                raise
+            return lib.load_shared(name), "", name
     except LibraryError:
         return None, "", f"There is no scenario “{name}” in the scenario library."
     except sim.ScenarioError as err:

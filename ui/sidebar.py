@@ -6,7 +6,7 @@ import streamlit as st
 
 import sim
 from figures.timefmt import duration
-from ui import drafts, links, state
+from ui import drafts, identity, links, state
 
 
 def show(scenario: sim.Scenario, result: sim.Result) -> None:
@@ -24,6 +24,7 @@ def show(scenario: sim.Scenario, result: sim.Result) -> None:
             f"{duration(result.end_time)} simulated"
         )
         links.show_link()
+        identity.show_signed_in()
 
 
 def page(title: str, intro: str | None = None) -> tuple[sim.Scenario, sim.Result]:
