@@ -29,6 +29,9 @@ def show(scenario: sim.Scenario, result: sim.Result) -> None:
 
 def page(title: str, intro: str | None = None) -> tuple[sim.Scenario, sim.Result]:
     """Start a page: its title, the sidebar, and the current scenario and result."""
+    # dashboard.py asks first; asked again here because a page can also be run on its own
+    # (AppTest, Streamlit's pages/ mode): nobody unsigned reaches drafts or the library.
+    identity.require()
     scenario, result = state.current()
     # This tab's id back in the URL on every page (a click in the navigation drops the URL's
     # parameters), then its draft if anything was changed.
