@@ -289,7 +289,8 @@ def start() -> None:
     links.open_from_url()
     if mine := others():
         st.session_state[NOTE] = (
-            f"This browser has {len(mine)} other unsaved draft(s), the last edited "
+            f"{'You have' if identity.user().signed_in else 'This browser has'} {len(mine)} "
+            "other unsaved draft(s), the last edited "
             f"{_when(mine[0][1])}: the Scenario library page lists them, and Resume continues "
             "one here."
         )
