@@ -86,6 +86,8 @@ def _save_as(tab: Session, name: str) -> None:
     field.press("Enter")
     page.get_by_role("button", name="Save as", exact=True).click()
     page.get_by_text(f"Saved as “{name}”.").wait_for(timeout=TIMEOUT_MS)
+    tab.settle("Scenario library")
+    page.wait_for_timeout(1000)  # the previous run's stale elements are gone
 
 
 def test_each_signed_in_person_sees_only_their_own_work(header_server, browser):
@@ -100,6 +102,18 @@ def test_each_signed_in_person_sees_only_their_own_work(header_server, browser):
         alice_draft = _wait_for_user_draft(data, "Alice unsaved idea")
         lib = Session(alice, f"{url}/library", title="Scenario library")
         _save_as(lib, "Alice plan")
+        _save_as(lib, "Zed plan")
+        # Delete goes to the trash, and the confirmation is unticked for the next entry (it
+        # stayed ticked on screen over a disabled Delete button).
+        page = lib.page
+        expect(page.get_by_text("Yes, delete “Alice plan”")).to_be_visible()
+        page.get_by_text("Yes, delete “Alice plan”").click()
+        page.get_by_role("button", name="Delete", exact=True).click()
+        page.get_by_text("Moved “Alice plan” to the trash").wait_for(timeout=TIMEOUT_MS)
+        lib.settle("Scenario library")
+        expect(page.get_by_label("Yes, delete “Zed plan”")).not_to_be_checked()
+        page.get_by_role("button", name="Restore", exact=True).click()
+        page.get_by_text("Restored “Alice plan”.").wait_for(timeout=TIMEOUT_MS)
         lib.page.reload()
         lib.settle("Scenario library")
         expect(lib.page.get_by_text("Signed in as alice")).to_be_visible()
@@ -119,6 +133,7 @@ def test_each_signed_in_person_sees_only_their_own_work(header_server, browser):
         expect(lib.page.get_by_text("The library is empty.")).to_be_visible()
         body = lib.page.inner_text("body")
         assert "Alice plan" not in body and "Alice unsaved idea" not in body
+        assert "Zed plan" not in body
         assert "Unsaved drafts" not in body
         assert str(data) not in body  # no server path either
         lib.page.screenshot(path=str(SHOTS / "library-bob.png"), full_page=True)

@@ -171,6 +171,8 @@ def test_a_shared_entry_opens_for_others_read_only(monkeypatch, data_dir):
     assert not keys & {"library_share", "library_unshare"}  # nothing of Bob's to share
     run_ok(bob.button(key="library_load_shared").click())
     assert bob.session_state["scenario"] == sim.preset("mm1-queue")
+    # Not Bob's entry: no "Save to" it (Save as keeps his own copy).
+    assert "library_save" not in {b.key for b in bob.button}
     assert open_url(scenario="lecture").session_state["scenario"] == sim.preset("mm1-queue")
     assert Library(data_dir, owner="header:bob").names() == []  # still only Alice's
 

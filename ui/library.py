@@ -20,6 +20,7 @@ from sim.library import TRASH_DAYS, Library, LibraryError, suggest_name
 from ui import drafts, identity, state
 
 FLASH = "library_flash"
+DELETED = "library_deleted"  # a delete just happened: untick the confirmation
 
 
 def _done(message: str) -> None:
@@ -36,8 +37,10 @@ def _refused(err: Exception) -> None:
 
 def save_section(lib: Library, scenario: sim.Scenario) -> None:
     # Save overwrites the entry the scenario was loaded from (or last saved to), edits included.
+    # Only an entry of this person's own library: a shared entry someone else made is
+    # theirs to change (Save as keeps a copy of one's own).
     stored = st.session_state.get(state.LIBRARY)
-    entry = stored[0] if stored else ""
+    entry = stored[0] if stored and _owns(lib, stored[0]) else ""
     st.subheader("Save the current scenario")
     st.caption(
         f"“{scenario.name}”, as last run. Edits typed on the Scenario page but not yet run "
@@ -54,7 +57,7 @@ def save_section(lib: Library, scenario: sim.Scenario) -> None:
                 state.remember_library_entry(entry, scenario)
                 _done(f"Saved to “{entry}”.")
         elif not entry:
-            st.caption("Not from the library yet: use Save as.")
+            st.caption("Not in your library yet: use Save as.")
     with right:
         name = st.text_input("Save as", value=_default_name(scenario), key="library_save_as_name")
         if st.button("Save as", key="library_save_as"):
@@ -65,6 +68,13 @@ def save_section(lib: Library, scenario: sim.Scenario) -> None:
             else:
                 state.remember_library_entry(saved, scenario)
                 _done(f"Saved as “{saved}”.")
+
+
+def _owns(lib: Library, name: str) -> bool:
+    try:
+        return lib.exists(name)
+    except LibraryError:
+        return False
 
 
 def _default_name(scenario: sim.Scenario) -> str:
@@ -127,6 +137,10 @@ def entries_section(lib: Library) -> None:
                         st.session_state[state.ORIGIN] = (f"library entry “{renamed}”", stored[1])
                 _done(f"Renamed “{pick}” to “{renamed}”.")
     with delete:
+        # Unticked again after a delete: set before the box is drawn, so the browser is told
+        # (removing the key alone left it ticked on screen over a disabled Delete button).
+        if st.session_state.pop(DELETED, False):
+            st.session_state["library_delete_sure"] = False
         sure = st.checkbox(f"Yes, delete “{pick}”", key="library_delete_sure")
         if st.button("Delete", key="library_delete", disabled=not sure):
             try:
@@ -134,7 +148,7 @@ def entries_section(lib: Library) -> None:
             except LibraryError as err:
                 _refused(err)
             else:
-                st.session_state.pop("library_delete_sure", None)
+                st.session_state[DELETED] = True
                 stored = st.session_state.get(state.LIBRARY)
                 if stored and stored[0] == pick:
                     del st.session_state[state.LIBRARY]  # the link would name nothing now
