@@ -205,3 +205,38 @@ def test_the_library_page_shows_no_server_path(data_dir):
         for text in shown:
             assert str(data_dir) not in text, text
             assert os.path.expanduser("~") not in text, text
+
+
+# --- oidc: Streamlit's st.login / st.user ----------------------------------------------------
+
+
+def open_as(user: dict, page: str = "library"):
+    """A session of the dashboard whose ``st.user`` is ``user`` (AppTest's own stand-in for
+    what Streamlit's sign-in cookie gives)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.user = user
+    at.switch_page(f"pages/{page}.py")
+    return run_ok(at)
+
+
+CAROL = {"is_logged_in": True, "iss": "https://id.example", "sub": "c-1", "email": "carol@x.org"}
+
+
+def test_oidc_users_are_the_issuers_subject(monkeypatch, data_dir):
+    monkeypatch.setenv("QSCHED_AUTH", "oidc")
+    out = open_as({"is_logged_in": False})
+    assert [t.value for t in out.title] == ["Sign-in required"]
+    assert [b.label for b in out.button] == ["Sign in"]  # st.login() when clicked
+    assert "scenario" not in out.session_state
+
+    carol = open_as(CAROL)
+    run_ok(carol.text_input(key="library_save_as_name").set_value("Carol plan"))
+    run_ok(carol.button(key="library_save_as").click())
+    assert Library(data_dir, owner="oidc:https://id.example|c-1").names() == ["Carol plan"]
+    assert "Signed in as **carol@x.org**" in texts(carol)
+    assert "Sign out" in [b.label for b in carol.button]
+    # Same e-mail, another subject (or issuer): another person.
+    other = open_as({**CAROL, "sub": "c-2"})
+    assert "library is empty" in other.info[0].value
