@@ -240,3 +240,40 @@ def test_oidc_users_are_the_issuers_subject(monkeypatch, data_dir):
     # Same e-mail, another subject (or issuer): another person.
     other = open_as({**CAROL, "sub": "c-2"})
     assert "library is empty" in other.info[0].value
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([("X-Forwarded-User", " alice ")], "alice"),
+        ([("x-forwarded-user", "alice")], "alice"),  # header names ignore case
+        ([], None),
+        ([("X-Forwarded-User", "  ")], None),
+        # Twice: the client's own copy next to the proxy's. Neither is trusted.
+        ([("X-Forwarded-User", "mallory"), ("X-Forwarded-User", "alice")], None),
+        ([("X-Forwarded-User", "a\x00b")], None),
+        ([("X-Forwarded-User", "a" * 257)], None),
+        ([("X-Remote-User", "alice")], None),  # not the configured header
+    ],
+)
+def test_the_header_names_one_user_or_none(monkeypatch, pairs, expected):
+    import streamlit as st
+
+    monkeypatch.setenv("QSCHED_AUTH", "header")
+    monkeypatch.delenv("QSCHED_AUTH_HEADER", raising=False)
+    headers = StreamlitHeaders(pairs)
+    monkeypatch.setattr(type(st.context), "headers", property(lambda self: headers))
+    user = identity.current()
+    assert (user.label if user else None) == expected
+    if expected:
+        assert user.key == f"header:{expected}"
+
+
+def test_the_header_name_is_configurable(monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("QSCHED_AUTH", "header")
+    monkeypatch.setenv("QSCHED_AUTH_HEADER", "X-Remote-User")
+    headers = StreamlitHeaders([("X-Remote-User", "bob"), ("X-Forwarded-User", "alice")])
+    monkeypatch.setattr(type(st.context), "headers", property(lambda self: headers))
+    assert identity.current() == identity.User("header:bob", "bob")
