@@ -5,9 +5,6 @@ browser cookie — and a request without the header gets a sign-in message and n
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import ROOT, TIMEOUT_MS, Session
-from tests.conftest import _free_port, _wait_until_up
+from tests.browser import TIMEOUT_MS, Session, dashboard_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,30 +21,11 @@ SHOTS = Path("/tmp/shots/i16-identity")
 
 @pytest.fixture(scope="module")
 def header_server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    port = _free_port()
     log = tmp_path_factory.mktemp("streamlit-identity") / "server.log"
     data = tmp_path_factory.mktemp("qsched-data-identity")
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
-    command += ["--server.headless", "true", "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QSCHED_DATA_DIR": str(data)}
-    env |= {"QSCHED_AUTH": "header", "QSCHED_AUTH_HEADER": "X-Forwarded-User"}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, proc, log)
+    env = {"QSCHED_AUTH": "header", "QSCHED_AUTH_HEADER": "X-Forwarded-User"}
+    with dashboard_server(log, data, env=env) as (url, _, _):
         yield url, data
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 class Person:
