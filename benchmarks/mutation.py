@@ -88,8 +88,8 @@ MUTANTS: list[Mutant] = [
     # same meaning in both paths are one mutant each now: R6-fast-project-only and
     # R6-scan-group → R6-group; R6-scan-project → R6-project; R7-fast-tie and
     # R7-scan-project-tie → R7-tie; R7-scan-group-tie → R7-group-tie; R10-scan-not-skipped
-    # → R10-not-skipped. (The second pass repeats the project comparison and the R10 skip for
-    # the tied groups only; not mutated separately.)
+    # → R10-not-skipped. The second pass (groups tied at the smallest ratio) repeats the
+    # project comparison for those groups: R6-tied-groups-project and R7-tied-groups-tie.
     Mutant("R5-lifo", D, "            head = q[0]\n            while head.state != QUEUED:",
            "            head = q[-1]\n            while head.state != QUEUED:",
            "inside an instance the newest job goes first"),
@@ -114,6 +114,13 @@ MUTANTS: list[Mutant] = [
     Mutant("R7-group-tie", D, "return min(groups.values(), key=lambda s: s[2])[0]",
            "return max(groups.values(), key=lambda s: s[2])[0]",
            "tied groups go to the group with the newer oldest job"),
+    Mutant("R6-tied-groups-project", D,
+           "if key < seen[1] or (key == seen[1] and head.seq < seen[0].seq):",
+           "if head.seq < seen[0].seq:",
+           "between tied groups, the project key inside a group is ignored"),
+    Mutant("R7-tied-groups-tie", D, "(key == seen[1] and head.seq < seen[0].seq)",
+           "(key == seen[1] and head.seq > seen[0].seq)",
+           "between tied groups, tied projects of one group go to the newer job"),
     Mutant("R7-share-weight", F,
            "next(i.share for i in insts if i.path[1] == g)\n                if flat",
            "1.0\n                if flat", "flat instances' shares are ignored"),
