@@ -1,12 +1,12 @@
 """Mutation check: do the rule tests notice a broken engine? (issue 14)
 
 Each mutant below breaks one rule with a one-line change to the engine or a rule module
-(``sim/engine.py``, ``fairshare.py``, ``sessions.py``, ``workloads.py``, ``arrivals.py``,
-``rules.py``): an exact source snippet and its replacement. Every mutant is applied on its own
-to a temporary copy of the repository (never to the working tree) and the rule tests run
-against it (``pytest -x``, a time limit per mutant). A mutant is *caught* when a test fails
-or the run times out, *escaped* when every test passes. The score is caught / (caught +
-escaped); the aim is every mutant caught.
+(``sim/engine.py``, ``dispatch.py``, ``fairshare.py``, ``sessions.py``, ``workloads.py``,
+``arrivals.py``, ``rules.py``): an exact source snippet and its replacement. Every mutant
+is applied on its own to a temporary copy of the repository (never to the working tree) and
+the rule tests run against it (``pytest -x``, a time limit per mutant). A mutant is
+*caught* when a test fails or the run times out, *escaped* when every test passes. The score
+is caught / (caught + escaped); the aim is every mutant caught.
 
 A snippet that is missing from its file (or found more than once) is an *error*, reported
 loudly and never counted as caught: when the engine is rewritten, this list must be updated
@@ -14,7 +14,7 @@ with it, not silently pass.
 
     python benchmarks/mutation.py                 # every mutant, one at a time
     python benchmarks/mutation.py --check         # only check that every snippet applies
-    python benchmarks/mutation.py --only R7-fast-tie R6-scan-group
+    python benchmarks/mutation.py --only R7-tie R6-group
     python benchmarks/mutation.py --tests tests/test_rules_edges.py --keep-going
                                                   # which tests of a module fail per mutant
 
@@ -58,9 +58,9 @@ class Mutant:
         return self.id.split("-")[0]
 
 
-E, F, S, W, A, P = (
-    "sim/engine.py", "sim/fairshare.py", "sim/sessions.py", "sim/workloads.py",
-    "sim/arrivals.py", "sim/rules.py",
+E, D, F, S, W, A, P = (
+    "sim/engine.py", "sim/dispatch.py", "sim/fairshare.py", "sim/sessions.py",
+    "sim/workloads.py", "sim/arrivals.py", "sim/rules.py",
 )  # fmt: skip
 
 # The list is a table, one mutant per entry: kept compact by hand.
@@ -82,21 +82,25 @@ MUTANTS: list[Mutant] = [
     Mutant("R4-until", E, "        self.stopped = True\n", "        self.stopped = False\n",
            "`until` is ignored: jobs start after it, none is left QUEUED"),
     # --- fair share (R5–R10) ---
-    Mutant("R5-lifo", E, "            head = q[0]\n            while head.state != QUEUED:",
+    # The dispatch order and the one fair-share pick live in sim/dispatch.py since the kernel
+    # refactor. There is no full scan beside a one-pass pick any more: one pick (one pass, plus
+    # a second pass over groups tied at the smallest ratio), so the old pairs that broke the
+    # same meaning in both paths are one mutant each now: R6-fast-project-only and
+    # R6-scan-group → R6-group; R6-scan-project → R6-project; R7-fast-tie and
+    # R7-scan-project-tie → R7-tie; R7-scan-group-tie → R7-group-tie; R10-scan-not-skipped
+    # → R10-not-skipped. The second pass (groups tied at the smallest ratio) repeats the
+    # project comparison for those groups: R6-tied-groups-project and R7-tied-groups-tie.
+    Mutant("R5-lifo", D, "            head = q[0]\n            while head.state != QUEUED:",
            "            head = q[-1]\n            while head.state != QUEUED:",
-           "inside an instance the newest job goes first (one-pass pick)"),
-    Mutant("R5-largest", E, "if gkey > best_gkey:", "if gkey < best_gkey:",
-           "the one-pass pick skips instances that used less (keeps the first one listed)"),
-    Mutant("R6-fast-project-only", E, "if (best is None or gkey < best_gkey or key < best_key",
-           "if (best is None or key < best_key",
-           "the one-pass pick compares projects across groups, not groups first"),
-    Mutant("R6-scan-group", E,
-           "if best_job is None or gkey < best_gkey or (gkey == best_gkey and oldest < "
-           "best_oldest):",
-           "if best_job is None or oldest < best_oldest:",
-           "the full scan ignores the group key (known escape of the first run)"),
-    Mutant("R6-scan-project", E, "if key < pick_key or (key == pick_key and seq < pick.seq):",
-           "if seq < pick.seq:", "the full scan ignores the project key inside a group"),
+           "inside an instance the newest job goes first"),
+    Mutant("R5-largest", D, "and gkey > best_gkey:", "and gkey < best_gkey:",
+           "the pick skips groups that used less (keeps the first one listed)"),
+    Mutant("R6-group", D, "g = group_of[i]", "g = 0",
+           "the group key is ignored: projects are compared across groups"),
+    Mutant("R6-project", D,
+           "elif key < best_key or (key == best_key and head.seq < best.seq):",
+           "elif head.seq < best.seq:",
+           "the project key is ignored inside a group (the oldest head wins)"),
     Mutant("R6-hub-weight", F,
            "group_share[g] = hub_weight[h] / hub_total * group_weight[g] / total",
            "group_share[g] = group_weight[g] / total", "hub weights are ignored"),
@@ -104,21 +108,24 @@ MUTANTS: list[Mutant] = [
            "group_share[i.path[1]] * i.share / project_total[i.path[1]] for i in insts",
            "group_share[i.path[1]] / project_total[i.path[1]] for i in insts",
            "project shares inside a group are ignored"),
-    Mutant("R7-fast-tie", E, "or (key == best_key and head.seq < best.seq)):",
-           "or (key == best_key and head.seq > best.seq)):",
-           "same-group ties go to the newer job (known escape of the first run)"),
-    Mutant("R7-scan-project-tie", E,
-           "if key < pick_key or (key == pick_key and seq < pick.seq):",
-           "if key < pick_key or (key == pick_key and seq > pick.seq):",
-           "in the full scan, tied projects go to the newer job"),
-    Mutant("R7-scan-group-tie", E, "(gkey == best_gkey and oldest < best_oldest)",
-           "(gkey == best_gkey and oldest > best_oldest)",
+    Mutant("R7-tie", D, "(key == best_key and head.seq < best.seq)",
+           "(key == best_key and head.seq > best.seq)",
+           "tied projects of one group go to the newer job (known escape of the first run)"),
+    Mutant("R7-group-tie", D, "return min(groups.values(), key=lambda s: s[2])[0]",
+           "return max(groups.values(), key=lambda s: s[2])[0]",
            "tied groups go to the group with the newer oldest job"),
+    Mutant("R6-tied-groups-project", D,
+           "if key < seen[1] or (key == seen[1] and head.seq < seen[0].seq):",
+           "if head.seq < seen[0].seq:",
+           "between tied groups, the project key inside a group is ignored"),
+    Mutant("R7-tied-groups-tie", D, "(key == seen[1] and head.seq < seen[0].seq)",
+           "(key == seen[1] and head.seq > seen[0].seq)",
+           "between tied groups, tied projects of one group go to the newer job"),
     Mutant("R7-share-weight", F,
            "next(i.share for i in insts if i.path[1] == g)\n                if flat",
            "1.0\n                if flat", "flat instances' shares are ignored"),
-    Mutant("R7-window", E, "if charges and charges[0][0] + ledger.window <= now:",
-           "if False:", "usage never leaves the rolling window (one-pass pick)"),
+    Mutant("R7-window", D, "if charges and charges[0][0] + ledger.window <= now:",
+           "if False:", "usage never leaves the rolling window in the pick"),
     Mutant("R8-prior-usage", E, "self.ledger.charge(0.0, i, inst.used)",
            "self.ledger.charge(0.0, i, 0.0)", "prior usage is ignored"),
     Mutant("R9-session-wall-clock", E, "used = end - start - self._reserved_overlap(",
@@ -127,17 +134,17 @@ MUTANTS: list[Mutant] = [
     Mutant("R9-job-charge", E, "ledger.group_used[self.group_of[i]] += used",
            "ledger.group_used[self.group_of[i]] += 0.0",
            "a job-mode job does not count in its group's usage"),
-    Mutant("R10-boundary", E,
+    Mutant("R10-boundary", D,
            "            limit = allocation[i]\n"
            "            if limit is not None and used[i] >= limit:",
            "            limit = allocation[i]\n"
            "            if limit is not None and used[i] > limit:",
            "an instance exactly at its allocation still runs"),
-    Mutant("R10-scan-not-skipped", E,
-           "blocked_any = True  # R10: over its allocation\n                    continue\n",
-           "blocked_any = True  # R10: over its allocation\n",
-           "the full scan does not skip an instance over its allocation"),
-    Mutant("R10-no-wake", E, "if best_job is None and blocked_any:", "if False:",
+    Mutant("R10-not-skipped", D,
+           "blocked = True  # R10: over its allocation\n                continue\n",
+           "blocked = True  # R10: over its allocation\n",
+           "the pick does not skip an instance over its allocation"),
+    Mutant("R10-no-wake", D, "            if blocked:\n", "            if False:\n",
            "blocked jobs never wake when usage leaves the window"),
     # --- sessions (R11–R23) ---
     Mutant("R11-own-max-time", W,
@@ -186,20 +193,18 @@ MUTANTS: list[Mutant] = [
            "fixed = knobs.interactive_ttl_fixed or spec.interactive_ttl is None",
            "fixed = spec.interactive_ttl is None",
            "ibm-2023's fixed ITTL lets a workload set its own"),
-    Mutant("R21-open-job-mode", W, '                mode = "job"\n',
-           '                mode = "session"\n',
+    Mutant("R21-open-job-mode", W, 'return "job", ""', 'return "session", ""',
            "Open-plan sessions stay sessions under ibm-2024"),
     Mutant("R22-idle-close", E, "if s.jobs_submitted == 0 and not s.ended:",
            "if not s.ended:", "a session with jobs is closed as idle"),
-    Mutant("R23-never-shuffled", E, 'if self.knobs.session_order == "shuffled" and s.queued > 1:',
+    Mutant("R23-never-shuffled", D, 'if self.knobs.session_order == "shuffled" and s.queued > 1:',
            'if self.knobs.session_order == "shuffled" and s.queued > 10**9:',
            "session_order: shuffled has no effect"),
-    Mutant("R23-batch-fifo", E,
-           'self._start(b, self._next_session_job(batch), "R24 batch priority")',
-           'self._start(b, self._head(b, batch.instance), "R24 batch priority")',
+    Mutant("R23-batch-fifo", D, "self._start(b, self._next_session_job(batch), BATCH)",
+           "self._start(b, self._head(b, batch.instance), BATCH)",
            "a batch ignores session_order (always FIFO)"),
     # --- batch mode (R24) ---
-    Mutant("R24-no-jump", E,
+    Mutant("R24-no-jump", D,
            "if batch.queued and (res is None or res.instance == batch.instance):",
            "if False:", "a batch's jobs never jump the queue"),
     Mutant("R24-ittl", W, "ittl = knobs.batch_interactive_ttl  # R24",
@@ -216,7 +221,7 @@ MUTANTS: list[Mutant] = [
            "            pass  # R24: a batch bills",
            "a batch is billed wall-clock time as well as quantum seconds"),
     # --- calibrations (R25, R26, R29) ---
-    Mutant("R25-behind-session", E,
+    Mutant("R25-behind-session", D,
            "if b.calibrations and not (holder is not None and "
            "self.knobs.session_blocks_calibration):",
            "if b.calibrations and holder is None:",
@@ -226,25 +231,27 @@ MUTANTS: list[Mutant] = [
     Mutant("R25-period", E, "                self.later(cal.every, due)",
            "                self.later(cal.every + cal.duration, due)",
            "the period counts from the end of the calibration"),
-    Mutant("R26-idle-session", E,
+    Mutant("R26-idle-session", D,
            "not (holder is not None and self.knobs.session_blocks_calibration)",
            "not (holder is not None and holder.queued and self.knobs.session_blocks_calibration)",
            "an idle-held session does not keep a calibration waiting (ibm-current)"),
-    Mutant("R29-reservation", E,
+    Mutant("R29-reservation", D,
            "if b.calibrations and not (holder is not None and "
            "self.knobs.session_blocks_calibration):",
            "if b.calibrations and res is None and not (holder is not None and "
            "self.knobs.session_blocks_calibration):",
            "calibrations wait for the end of a reservation"),
     # --- reservations (R27, R28) ---
-    Mutant("R27-open", E,
-           "                self._start(b, job, \"R27 reservation\")\n            return\n",
-           "                self._start(b, job, \"R27 reservation\")\n                return\n",
+    Mutant("R27-open", D,
+           "                self._start(b, self._head(b, res.instance), RESERVATION)\n"
+           "            return\n",
+           "                self._start(b, self._head(b, res.instance), RESERVATION)\n"
+           "                return\n",
            "with nothing of the reserved instance queued, others run inside its window"),
     Mutant("R27-charge", E, "self.ledger.charge(self.env.now, res.instance, res.end - res.start)",
            "self.ledger.charge(self.env.now, res.instance, 0.0)",
            "a reservation's window is not charged"),
-    Mutant("R27-batch", E,
+    Mutant("R27-batch", D,
            "if batch.queued and (res is None or res.instance == batch.instance):",
            "if batch.queued:", "another instance's batch runs inside a reservation"),
     Mutant("R28-end", E, 'self.end_session(s, "reservation_ended")  # R28',

@@ -418,3 +418,25 @@ def test_r25_late_periodic_calibration_is_merged_with_its_next_occurrence():
     assert _cal_spans(r) == [(50.0, 55.0), (65.0, 70.0), (80.0, 85.0)]
     assert starts(r) == {"bg.1": 0.0, "w.1": 55.0, "w2.1": 90.0}
     assert r.end_time == 91.0
+
+
+# --- R6 when two groups tie: the project key still decides inside the winning group ---------
+
+
+def test_r6_tied_groups_then_the_project_that_used_less_inside_the_winner():
+    """R6/R7, THREE_GROUPS with prior usage p1 30 and q 30 (groups get 1/3 W each, g1's
+    projects 1/6 W each). z.1 (g3) runs 0–50. p1 queues a job at 5, q at 10, p2 at 20.
+    t=50: g1 and g2 have both used 30 → group keys 30 / (W/3) = 90/W each, tied → the group
+    whose oldest queued job is older: g1 (p1's at 5 < q's at 10). Inside g1 the project key
+    decides, not age: p1 30 / (W/6) = 180/W, p2 0 → p2.1 50–60 (although p1.1 is older).
+    t=60: g1 40 → 120/W > g2 90/W → q.1 60–70. t=70: g1 and g2 both 40 (tied), only g1 has a
+    queued job → p1.1 70–80. Ignoring the project key in the tie starts p1.1 at 50."""
+    instances = [{**i, "used": 30} if i["name"] in ("h/g1/p1", "h/g2/q") else i
+                 for i in THREE_GROUPS["instances"]]  # fmt: skip
+    r = run(
+        [_one("z", "uz", 50), _one("p1", "u1", 10, start=5), _one("q", "uq", 10, start=10),
+         _one("p2", "u2", 10, start=20)],
+        instances=instances,
+        users=THREE_GROUPS["users"],
+    )  # fmt: skip
+    assert starts(r) == {"z.1": 0.0, "p2.1": 50.0, "q.1": 60.0, "p1.1": 70.0}
