@@ -15,6 +15,7 @@ import streamlit as st
 import sim
 from sim.library import Library, LibraryError, data_dir, suggest_name
 from ui import drafts, state
+from ui.text import md
 
 FLASH = "library_flash"
 
@@ -26,9 +27,9 @@ def _done(message: str) -> None:
 
 def _refused(err: Exception) -> None:
     if isinstance(err, sim.ScenarioError):
-        st.error("Not a valid scenario:\n" + "\n".join(f"- `{p}`" for p in err.problems))
+        st.error("Not a valid scenario:\n" + "\n".join(f"- {md(p)}" for p in err.problems))
     else:
-        st.error(str(err))
+        st.error(md(err))
 
 
 def save_section(lib: Library, scenario: sim.Scenario) -> None:
@@ -37,19 +38,19 @@ def save_section(lib: Library, scenario: sim.Scenario) -> None:
     entry = stored[0] if stored else ""
     st.subheader("Save the current scenario")
     st.caption(
-        f"“{scenario.name}”, as last run. Edits typed on the Scenario page but not yet run "
+        f"“{md(scenario.name)}”, as last run. Edits typed on the Scenario page but not yet run "
         "are kept in this tab's draft; run them first to save them here."
     )
     left, right = st.columns(2, vertical_alignment="bottom")
     with left:
-        if entry and st.button(f"Save to “{entry}”", key="library_save", type="primary"):
+        if entry and st.button(f"Save to “{md(entry)}”", key="library_save", type="primary"):
             try:
                 lib.save(entry, scenario)
             except LibraryError as err:
                 _refused(err)
             else:
                 state.remember_library_entry(entry, scenario)
-                _done(f"Saved to “{entry}”.")
+                _done(f"Saved to “{md(entry)}”.")
         elif not entry:
             st.caption("Not from the library yet: use Save as.")
     with right:
@@ -61,7 +62,7 @@ def save_section(lib: Library, scenario: sim.Scenario) -> None:
                 _refused(err)
             else:
                 state.remember_library_entry(saved, scenario)
-                _done(f"Saved as “{saved}”.")
+                _done(f"Saved as “{md(saved)}”.")
 
 
 def _default_name(scenario: sim.Scenario) -> str:
@@ -85,10 +86,10 @@ def entries_section(lib: Library) -> None:
             else:
                 problems = state.set_scenario(scenario, origin=f"library entry “{pick}”")
                 if problems:
-                    st.error("Not loaded:\n" + "\n".join(f"- `{p}`" for p in problems))
+                    st.error("Not loaded:\n" + "\n".join(f"- {md(p)}" for p in problems))
                 else:
                     state.remember_library_entry(pick, scenario)
-                    _done(f"Loaded and ran “{pick}”.")
+                    _done(f"Loaded and ran “{md(pick)}”.")
     with rename:
         new = st.text_input("New name", key="library_new_name")
         if st.button("Rename", key="library_rename"):
@@ -103,9 +104,9 @@ def entries_section(lib: Library) -> None:
                     origin = st.session_state.get(state.ORIGIN)
                     if origin and origin[1] == stored[1]:  # drafts name the entry it is now
                         st.session_state[state.ORIGIN] = (f"library entry “{renamed}”", stored[1])
-                _done(f"Renamed “{pick}” to “{renamed}”.")
+                _done(f"Renamed “{md(pick)}” to “{md(renamed)}”.")
     with delete:
-        sure = st.checkbox(f"Yes, delete “{pick}”", key="library_delete_sure")
+        sure = st.checkbox(f"Yes, delete “{md(pick)}”", key="library_delete_sure")
         if st.button("Delete", key="library_delete", disabled=not sure):
             try:
                 lib.delete(pick)
@@ -116,7 +117,7 @@ def entries_section(lib: Library) -> None:
                 stored = st.session_state.get(state.LIBRARY)
                 if stored and stored[0] == pick:
                     del st.session_state[state.LIBRARY]  # the link would name nothing now
-                _done(f"Deleted “{pick}”.")
+                _done(f"Deleted “{md(pick)}”.")
     st.caption(
         f"Kept in `{lib.folder}` (one YAML scenario file each; set `QSCHED_DATA_DIR` to keep "
         "them elsewhere). A library entry opens from a link: `?scenario=NAME`."
@@ -138,11 +139,11 @@ def drafts_section() -> None:
     for other, written, data in recent:
         when = dt.datetime.fromtimestamp(written).strftime("%Y-%m-%d %H:%M:%S")
         text, button = st.columns([4, 1], vertical_alignment="center")
-        text.markdown(f"**{drafts.title(data)}** — last edited {when}")
-        text.caption(drafts.describe(data))
+        text.markdown(f"**{md(drafts.title(data))}** — last edited {when}")
+        text.caption(md(drafts.describe(data)))
         if button.button("Resume", key=f"library_resume_{other}"):
             if drafts.resume(other):
-                _done(f"Resumed “{drafts.title(data)}” in this tab.")
+                _done(f"Resumed “{md(drafts.title(data))}” in this tab.")
             st.error("That draft is gone (removed or unreadable).")
 
 
