@@ -40,6 +40,13 @@ if __name__ == "__main__":
     )
     page.run()
 else:
-    from ui import serving
+    from ui import errors, serving
 
-    app = st.App(__file__, lifespan=serving.lifespan, routes=serving.routes(URL_PATHS))
+    # An unexpected exception shows a short message and an error id; the traceback goes to
+    # the server's log with that id (ui/errors.py).
+    app = st.App(
+        __file__,
+        lifespan=serving.lifespan,
+        routes=serving.routes(URL_PATHS),
+        on_script_error=errors.on_script_error,
+    )
