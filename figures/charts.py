@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from . import tables
 from .colors import color_map
 from .gantt import LEGEND, LEGEND_PX, WEBGL_THRESHOLD, title_spec
-from .text import esc, esc_all
+from .text import esc, esc_all, unesc
 from .timefmt import clocks, durations, time_unit
 
 Variants = Mapping[str, pd.DataFrame]  # variant label → jobs table
@@ -112,7 +112,8 @@ def align(figs: Sequence[go.Figure]) -> list[go.Figure]:
     if not figs:
         return figs
     ranges = [f.layout.xaxis.range for f in figs if f.layout.xaxis.range]
-    labels = [str(t) for f in figs for t in (f.layout.yaxis.ticktext or ())]
+    # As drawn: "&lt;" is one character wide (figures.text).
+    labels = [unesc(str(t)) for f in figs for t in (f.layout.yaxis.ticktext or ())]
     left = int(16 + CHAR_PX * max((len(t) for t in labels), default=0))
     entries: dict[str, dict] = {}
     for f in figs:

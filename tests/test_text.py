@@ -28,17 +28,24 @@ ENTRY = "__E__ $x$ [l](www.evil.com) ![i](evil.png) %{x} #1"
 
 def test_md_by_hand():
     assert md("**b**") == r"\*\*b\*\*"
-    assert md("[x](a)") == r"\[x\]\(a\)"
-    assert md("<b>&amp;</b>") == r"\<b\>\&amp\;\<\/b\>"
-    assert md("$x$ :red[y]") == r"\$x\$ \:red\[y\]"
-    assert md("plain words 42") == "plain words 42"
+    assert md("[x](a) ![i](b)") == r"\[x\](a) !\[i\](b)"
+    assert md("<b>&amp;</b>") == r"\<b\>\&amp;\</b\>"
+    assert md("$x$ :red[y] :smile: a:b") == r"\$x\$ \:red\[y\] \:smile\: a\:b"
+    assert md(":material/home: :material/x") == r"\:material\/home\: \:material\/x"
+    assert md("`c` ~s~ a|b \\") == r"\`c\` \~s\~ a\|b \\"
+    # Ordinary text is left alone: what the sidebar, messages and tests read stays plain.
+    assert md("Figure 1: a session, vqe-vs-background (R5).") == (
+        "Figure 1: a session, vqe-vs-background (R5)."
+    )
     assert md("CJK 名前 ok") == "CJK 名前 ok"
     # Bare addresses that GitHub-flavoured Markdown would link get an invisible word joiner.
-    assert md("http://e.com") == f"http{JOINER}\\:\\/\\/e\\.com"
-    assert md("www.e.com") == f"www{JOINER}\\.e\\.com"
-    assert md("a@e.com") == f"a\\@{JOINER}e\\.com"
-    # Lines stay lines; a heading, a list or an indented block stay text.
-    assert md("a\n# h\n    x") == "a  \n\\# h  \n\u00a0\u00a0\u00a0\u00a0x"
+    assert md("http://e.com") == f"http{JOINER}://e.com"
+    assert md("www.e.com") == f"www{JOINER}.e.com"
+    assert md("a@e.com") == f"a@{JOINER}e.com"
+    # Lines stay lines; a heading, a list, a rule or an indented block stay text.
+    assert md("a\n# h\n    x\n- i\n2. j\n===") == (
+        "a  \n\\# h  \n\u00a0\u00a0\u00a0\u00a0x  \n\\- i  \n2\\. j  \n\\==="
+    )
     assert md(3) == "3"
 
 
