@@ -43,10 +43,17 @@ if __name__ == "__main__":
     )
     page.run()
 else:
-    from ui import identity, serving
+    from ui import errors, identity, serving
 
     # Served beyond this machine only with an identity source (ui/identity.py): checked here,
     # before the server binds, whatever the command line or the configuration says.
     if problem := identity.serving_problem(st.get_option("server.address")):
         raise SystemExit(f"qsched: {problem}")
-    app = st.App(__file__, lifespan=serving.lifespan, routes=serving.routes(URL_PATHS))
+    # An unexpected exception shows a short message and an error id; the traceback goes to
+    # the server's log with that id (ui/errors.py).
+    app = st.App(
+        __file__,
+        lifespan=serving.lifespan,
+        routes=serving.routes(URL_PATHS),
+        on_script_error=errors.on_script_error,
+    )

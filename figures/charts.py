@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from . import tables
 from .colors import backend_styles, color_map
 from .gantt import LEGEND, LEGEND_PX, WEBGL_THRESHOLD, title_spec
+from .text import esc, esc_all, unesc
 from .timefmt import clocks, durations, time_unit
 
 Variants = Mapping[str, pd.DataFrame]  # variant label → jobs table
@@ -84,8 +85,10 @@ def _keep_visible(fig: go.Figure, title: str | None) -> go.Figure:
             same.append(f"“{lines[twin].name}” = “{trace.name}” everywhere")
     if same:
         notes = "<br>".join(f"<span style='font-size:12px;color:#555'>{n}</span>" for n in same)
-        head = f"{title}<br>" if title else ""
-        fig.update_layout(title=title_spec(head + notes), meta={"coincide": same})
+        head = f"{esc(title)}<br>" if title else ""  # the notes are markup: no title_spec
+        fig.update_layout(
+            title={"text": head + notes, "x": 0.01, "xanchor": "left"}, meta={"coincide": same}
+        )
         fig.layout.margin.t = (fig.layout.margin.t or 20) + 18 * len(same)
     return fig
 
@@ -93,7 +96,7 @@ def _keep_visible(fig: go.Figure, title: str | None) -> go.Figure:
 def _wrap(label: str, width: int = 12) -> str:
     """A tick label on lines of about ``width`` characters (never rotated: rotated labels of
     neighbouring bars overlap in a narrow column)."""
-    return "<br>".join(textwrap.wrap(label, width)) or label
+    return "<br>".join(esc(line) for line in textwrap.wrap(label, width)) or esc(label)
 
 
 def align(figs: Sequence[go.Figure]) -> list[go.Figure]:
@@ -109,7 +112,8 @@ def align(figs: Sequence[go.Figure]) -> list[go.Figure]:
     if not figs:
         return figs
     ranges = [f.layout.xaxis.range for f in figs if f.layout.xaxis.range]
-    labels = [str(t) for f in figs for t in (f.layout.yaxis.ticktext or ())]
+    # As drawn: "&lt;" is one character wide (figures.text).
+    labels = [unesc(str(t)) for f in figs for t in (f.layout.yaxis.ticktext or ())]
     left = int(16 + CHAR_PX * max((len(t) for t in labels), default=0))
     entries: dict[str, dict] = {}
     for f in figs:
@@ -212,9 +216,9 @@ def queue_length(
                 y=y,
                 mode="lines",
                 line={"shape": "hv", "color": style.get("color"), "dash": style.get("dash")},
-                name=b,
+                name=esc(b),
                 meta="queue",
-                hovertemplate=f"%{{x:.2f}} {unit}: %{{y}} {how}<extra>{b}</extra>",
+                hovertemplate=f"%{{x:.2f}} {unit}: %{{y}} {how}<extra>{esc(b)}</extra>",
             )
         )
     if not len(q):
@@ -257,14 +261,17 @@ def waits_by_job(
                 x=k.to_numpy()[order],
                 y=ran["wait"].to_numpy()[order] / per,
                 mode="lines+markers",
-                name=label,
+                name=esc(label),
                 meta="waits",
                 line={"color": cmap.get(label)},
                 customdata=np.column_stack(
-                    [ran["job_id"].to_numpy()[order], durations(ran["wait"].to_numpy()[order])]
+                    [
+                        esc_all(ran["job_id"].to_numpy()[order]),
+                        durations(ran["wait"].to_numpy()[order]),
+                    ]
                 ),
                 hovertemplate="%{customdata[0]}: waited %{customdata[1]}<extra>"
-                + label
+                + esc(label)
                 + "</extra>",
             )
         )
@@ -294,13 +301,13 @@ def wait_distribution(
         ran = jobs[jobs["wait"].notna()]
         fig.add_trace(
             go.Box(
-                x=ran[by].astype(str).to_numpy(),
+                x=esc_all(ran[by].astype(str)),
                 y=ran["wait"].to_numpy() / per,
-                name=label,
+                name=esc(label),
                 meta="waits",
                 marker={"color": cmap.get(label)},
                 boxmean=True,
-                hovertemplate=f"%{{x}}: %{{y:.2f}} {unit}<extra>{label}</extra>",
+                hovertemplate=f"%{{x}}: %{{y:.2f}} {unit}<extra>{esc(label)}</extra>",
             )
         )
     if not any(len(w) for w in waits):
@@ -309,7 +316,7 @@ def wait_distribution(
         fig,
         title,
         boxmode="group",
-        xaxis={"title": {"text": by}},
+        xaxis={"title": {"text": esc(by)}},
         yaxis={"title": {"text": f"wait ({unit})"}, "rangemode": "tozero"},
     )
 
@@ -334,12 +341,12 @@ def metric_bars(
         unit, per = "", 1.0
     y = values["value"].astype(float).to_numpy() / per
     bar = {
-        "x": labels,
+        "x": esc_all(labels),
         "y": y,
         "marker": {"color": [cmap.get(label) for label in labels]},
         "meta": "metric",
         "textposition": "none",
-        "name": title,
+        "name": esc(title),
         "hovertemplate": "%{x}: %{y:.3~f}" + (f" {unit}" if unit else "") + "<extra></extra>",
     }
     if {"low", "high"} <= set(values.columns):
@@ -353,13 +360,14 @@ def metric_bars(
             "visible": bool(np.isfinite(high).any()),
         }
     fig = go.Figure(go.Bar(**bar))
-    axis = f"{title} ({unit})" if unit else title
+    axis = esc(f"{title} ({unit})" if unit else title)
     return _layout(
         fig,
         title,
         height=300,
         showlegend=False,
-        xaxis={"tickmode": "array", "tickvals": labels, "ticktext": [_wrap(v) for v in labels],
+        xaxis={"tickmode": "array", "tickvals": esc_all(labels),
+               "ticktext": [_wrap(v) for v in labels],
                "tickangle": 0},
         yaxis={"title": {"text": axis}, "rangemode": "tozero"},
     )  # fmt: skip
@@ -390,12 +398,12 @@ def execution_order(
                 x=ran["started"].to_numpy() / per,
                 y=k.to_numpy(),
                 mode="lines+markers",
-                name=label,
+                name=esc(label),
                 meta="order",
                 line={"color": cmap.get(label), "shape": "hv"},
-                customdata=np.column_stack([ran["job_id"].to_numpy(), clocks(ran["started"])]),
+                customdata=np.column_stack([esc_all(ran["job_id"]), clocks(ran["started"])]),
                 hovertemplate="%{customdata[0]} started %{customdata[1]}<extra>"
-                + label
+                + esc(label)
                 + "</extra>",
             )
         )
@@ -425,10 +433,10 @@ def failed_vs_parameter(
     dashboard's sliders do (``04:05:00``)."""
     if "series" not in table.columns:
         table = table.assign(series="failed jobs")
-    axis_title, value, per = x_title, "%{x}", 1.0
+    axis_title, value, per = esc(x_title), "%{x}", 1.0
     if seconds:
         unit, per = time_unit(float(table["x"].max()) if len(table) else 0.0)
-        axis_title, value = f"{x_title} ({unit})", "%{customdata}"
+        axis_title, value = esc(f"{x_title} ({unit})"), "%{customdata}"
         selected = None if selected is None else selected / per
     labels = list(dict.fromkeys(table["series"].astype(str)))
     cmap = _variant_colors(labels, colors)
@@ -441,10 +449,10 @@ def failed_vs_parameter(
                 y=part["failed"],
                 customdata=clocks(part["x"]) if seconds else None,
                 mode="lines+markers",
-                name=label,
+                name=esc(label),
                 meta="failed",
                 line={"color": cmap.get(label)},
-                hovertemplate=f"{x_title} {value}: %{{y}} failed<extra>{label}</extra>",
+                hovertemplate=f"{esc(x_title)} {value}: %{{y}} failed<extra>{esc(label)}</extra>",
             )
         )
     if selected is not None and math.isfinite(selected):

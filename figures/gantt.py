@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 
 from . import tables
 from .colors import KIND_STYLE, colors_for
+from .text import esc, esc_all
 from .timefmt import clocks, durations, time_unit
 
 WEBGL_THRESHOLD = 5000
@@ -72,7 +73,8 @@ LEGEND_PX = 70  # room for the legend's rows
 
 
 def title_spec(title: str | None) -> dict | None:
-    return None if title is None else {"text": title, "x": 0.01, "xanchor": "left"}
+    # A title is plain text (it may name a backend or workload): escaped (figures.text).
+    return None if title is None else {"text": esc(title), "x": 0.01, "xanchor": "left"}
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def gantt(
         yaxis={
             "tickmode": "array",
             "tickvals": [r.y for r in rows],
-            "ticktext": [r.label for r in rows],
+            "ticktext": [esc(r.label) for r in rows],
             # Top row first; explicit, so rows keep their heights. Increasing: see above.
             "range": [-total, 0],
             "fixedrange": True,  # a box drag zooms time, never squashes the rows
@@ -376,6 +378,7 @@ def _ys(part: pd.DataFrame, row_y: Mapping[tuple[str, str | None], float], by_se
 
 
 def _span_table(part: pd.DataFrame, first: list) -> np.ndarray:
+    first = esc_all(first)  # names (sessions, users, instances) shown in the hover
     return np.column_stack(
         [first, clocks(part["start"]), clocks(part["end"]), durations(part["end"] - part["start"])]
     ).astype(object)
@@ -421,15 +424,15 @@ def _job_traces(draw, tl, jobs, row_y, color_by, colors) -> list[go.BaseTraceTyp
     session = part["session_id"].astype(object).where(part["session_id"].notna(), "-")
     custom = np.column_stack(
         [
-            part["job_id"].astype(object),
-            part["user"].astype(object),
-            session,
+            esc_all(part["job_id"]),
+            esc_all(part["user"]),
+            esc_all(session),
             clocks(part["submitted"]),
             clocks(part["started"]),
             clocks(part["finished"]),
             durations(part["wait"]),
             part["status"].astype(object),
-            part["reason"].astype(object).fillna(""),
+            esc_all(part["reason"].astype(object).fillna("")),
         ]
     ).astype(object)
     y = _ys(part, row_y, False)
@@ -439,7 +442,7 @@ def _job_traces(draw, tl, jobs, row_y, color_by, colors) -> list[go.BaseTraceTyp
         traces.append(
             draw(
                 kind="job",
-                name=str(name),
+                name=esc(name),
                 start=part["start"].to_numpy()[mask],
                 end=part["end"].to_numpy()[mask],
                 y=y[mask],
@@ -551,7 +554,7 @@ def _overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per) -> list[go.
         a, z, y, count, share = (np.array(c) for c in zip(*rows, strict=True))
         custom = np.column_stack(
             [
-                [str(name)] * len(a),
+                [esc(name)] * len(a),
                 clocks(a),
                 clocks(z),
                 count.astype(int),
@@ -562,7 +565,7 @@ def _overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per) -> list[go.
         traces.append(
             draw(
                 kind="job",
-                name=str(name),
+                name=esc(name),
                 start=a,
                 end=z,
                 y=y - BAR / 2 + tall / 2,  # the band's bottom edge, plus half the bar

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from .gantt import gantt
 from .tables import failed_jobs
+from .text import esc, esc_all, unesc
 from .timefmt import clock, time_unit
 
 MOMENT_COLOR = "#D62728"
@@ -55,7 +56,7 @@ def replay_gantt(
         # Past the middle of the axis the label grows leftwards, so it is never cut off.
         anchor = "right" if end_time and moment > end_time / 2 else "left"
         fig.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{clock(moment)} {moment_label}".strip(), name="moment",
+                           text=f"{clock(moment)} {esc(moment_label)}".strip(), name="moment",
                            font={"color": MOMENT_COLOR}, xanchor=anchor)  # fmt: skip
     if at is not None:
         x = at / per
@@ -96,7 +97,8 @@ def failed_marks(
     if failed.empty:
         return None
     ticks = fig.layout.yaxis.ticktext or ()
-    rows = dict(zip(ticks, fig.layout.yaxis.tickvals or (), strict=False))
+    # Tick labels are the backends' names escaped for Plotly (figures.text).
+    rows = {unesc(t): v for t, v in zip(ticks, fig.layout.yaxis.tickvals or (), strict=False)}
     failed = failed[failed["backend"].isin(list(rows))]
     if failed.empty:
         return None
@@ -109,11 +111,11 @@ def failed_marks(
         for k in np.unique(cluster):
             group = part[cluster == k]
             n = len(group)
-            ids = group["job_id"].astype(str).tolist()
+            ids = esc_all(group["job_id"])
             listed = ", ".join(ids[:HOVER_IDS]) + (
                 f" and {n - HOVER_IDS} more" if n > HOVER_IDS else ""
             )
-            reasons = ", ".join(sorted(set(group["reason"].astype(str))))
+            reasons = ", ".join(sorted(set(esc_all(group["reason"]))))
             first, last = float(group["failed_at"].min()), float(group["failed_at"].max())
             when = clock(first) if last == first else f"{clock(first)} to {clock(last)}"
             x.append(first / per)

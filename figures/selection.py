@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from .text import unesc
+
 
 def selected_job(event: Mapping[str, Any] | None, job_ids: Collection[str]) -> str | None:
     """The job id of the first selected job bar, or None when no job is selected."""
@@ -18,6 +20,9 @@ def selected_job(event: Mapping[str, Any] | None, job_ids: Collection[str]) -> s
     selection = event.get("selection") or {}
     for point in selection.get("points") or []:
         data = point.get("customdata")
-        if isinstance(data, list | tuple) and data and data[0] in job_ids:
-            return str(data[0])
+        # The chart shows the id escaped for Plotly (figures.text): read back the id itself.
+        if isinstance(data, list | tuple) and data and isinstance(data[0], str):
+            job = unesc(data[0])
+            if job in job_ids:
+                return job
     return None

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .charts import _empty, _layout, _variant_colors
+from .text import esc, esc_all
 from .timefmt import time_unit
 
 MEETS_COLOR = "#2CA02C"
@@ -92,7 +93,7 @@ def metric_vs_parameter(
         horizontal_spacing=0.04 if len(panels) > 1 else 0.2,
         # The values alone over the panels; the figure's title names the parameter (a
         # long path repeated over narrow panels runs into its neighbours).
-        subplot_titles=None if facet is None else [str(v) for v in panels],
+        subplot_titles=None if facet is None else esc_all(panels),
     )
     fig.update_annotations(font_size=13)  # the panels' titles
     shown_in_legend: set[str] = set()
@@ -105,7 +106,7 @@ def metric_vs_parameter(
             x = (
                 (rows[parameter] / x_per).tolist()
                 if numeric
-                else rows[parameter].astype(str).tolist()
+                else esc_all(rows[parameter].astype(str))
             )
             y = rows[metric].to_numpy(dtype=float) / per
             low = rows[f"{metric}_low"].to_numpy(dtype=float) / per
@@ -123,8 +124,8 @@ def metric_vs_parameter(
                         line={"width": 0},
                         hoverinfo="skip",
                         showlegend=False,
-                        legendgroup=name,
-                        name=f"{name} 95% CI",
+                        legendgroup=esc(name),  # an id, never drawn; escaped like the rest
+                        name=esc(f"{name} 95% CI"),
                         meta="band",
                     ),
                     row=1,
@@ -141,16 +142,16 @@ def metric_vs_parameter(
                     x=x,
                     y=y,
                     mode="lines+markers",
-                    name=name,
+                    name=esc(name),
                     meta="mean",
-                    legendgroup=name,
+                    legendgroup=esc(name),  # an id, never drawn; escaped like the rest
                     showlegend=name not in shown_in_legend,
                     line={"color": color},
                     marker=marker,
                     customdata=np.column_stack([low, high]),
-                    hovertemplate=f"{parameter} = {x_hover}<br>{label}: %{{y:.3~f}} {unit} "
-                    + "(95% CI %{customdata[0]:.3~f}–%{customdata[1]:.3~f})"
-                    + f"<extra>{name}</extra>",
+                    hovertemplate=f"{esc(parameter)} = {x_hover}<br>{esc(label)}: "
+                    + f"%{{y:.3~f}} {unit} (95% CI %{{customdata[0]:.3~f}}–%{{customdata[1]:.3~f}})"
+                    + f"<extra>{esc(name)}</extra>",
                 ),
                 row=1,
                 col=col,
@@ -177,8 +178,8 @@ def metric_vs_parameter(
         right = 80
     if not fig.data:
         _empty(fig, "nothing to show for this metric")
-    axis = f"{label} ({unit})" if unit else label
-    x_title = f"{parameter} ({x_unit})" if x_unit else parameter
+    axis = esc(f"{label} ({unit})" if unit else label)
+    x_title = esc(f"{parameter} ({x_unit})" if x_unit else parameter)
     fig.update_xaxes(type="linear" if numeric else "category")
     # One x title, under the middle panel: the same long title under each ran together.
     fig.update_xaxes(title_text=x_title, row=1, col=(len(panels) + 1) // 2)

@@ -7,6 +7,7 @@ import figures
 import sim
 from sim import compare
 from ui import comparison, sidebar, state, widgets
+from ui.text import md
 
 ARMS = ("iterative session", "batch in a session", "batch mode", "plain jobs")
 PLAIN = {"one after another (iterative)": "iterative", "all at once": "batch"}
@@ -73,7 +74,9 @@ def main() -> None:
     )
     metrics, colors = drawn["metrics"], drawn["colors"]
 
-    st.subheader(f"{name}: {int(metrics['iterative session']['jobs'])} jobs by {workload.user}")
+    st.subheader(
+        f"{md(name)}: {int(metrics['iterative session']['jobs'])} jobs by {md(workload.user)}"
+    )
     comparison.metric_charts(
         metrics, ["makespan", "mean_wait", "usage_billed", "others_mean_wait"], colors, "ivb"
     )

@@ -14,6 +14,7 @@ from figures import tables
 from figures.timefmt import clock, time_unit
 from sim import compare
 from ui import reasons, sidebar, state, widgets
+from ui.text import md
 
 GRID = 7  # points per what-if line
 SERIES = {"reservation_ended": "reservation ended (R28)", "session_max_time": "max_time (R16)"}
@@ -175,7 +176,7 @@ def main() -> None:
     try:
         chosen = failures(state.run(what_if(scenario, index, end, workload, max_time)))
     except sim.ScenarioError as err:
-        st.error("\n".join(f"- {p}" for p in err.problems))
+        st.error("\n".join(f"- {md(p)}" for p in err.problems))
         return
     cols = st.columns(len(chosen))
     for col, (label, count) in zip(cols, chosen.items(), strict=True):

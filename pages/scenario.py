@@ -7,6 +7,7 @@ from figures.timefmt import duration
 from sim.presets import DEFAULT
 from sim.uploads import describe, parse_upload
 from ui import drafts, scenario_editor, sidebar, state
+from ui.text import md
 
 FLASH = "scenario_flash"
 UPLOAD_SEEN = "scenario_upload_seen"
@@ -28,9 +29,9 @@ def load_row(scenario: sim.Scenario) -> None:
         if st.button("Load preset", key="scenario_load_preset"):
             problems = state.set_scenario(sim.preset(pick), preset=pick)
             if problems:
-                st.error("\n".join(f"- {p}" for p in problems))
+                st.error("\n".join(f"- {md(p)}" for p in problems))
             else:
-                st.session_state[FLASH] = f"Loaded and ran the preset “{pick}”."
+                st.session_state[FLASH] = f"Loaded and ran the preset “{md(pick)}”."
                 st.rerun()
     with middle:
         upload = st.file_uploader(
@@ -51,8 +52,8 @@ def load_row(scenario: sim.Scenario) -> None:
     if UPLOAD_PROBLEMS in st.session_state:
         name, messages = st.session_state[UPLOAD_PROBLEMS]
         st.error(
-            f"**{name}** was not loaded (the current scenario is unchanged):\n\n"
-            + "\n".join(f"- `{m}`" for m in messages)
+            f"**{md(name)}** was not loaded (the current scenario is unchanged):\n\n"
+            + "\n".join(f"- {md(m)}" for m in messages)
         )
 
 
@@ -74,7 +75,7 @@ def handle_upload(upload) -> None:
         st.session_state[UPLOAD_PROBLEMS] = (upload.name, [describe(p) for p in problems])
         return
     st.session_state.pop(UPLOAD_PROBLEMS, None)
-    st.session_state[FLASH] = f"Loaded and ran {upload.name}."
+    st.session_state[FLASH] = f"Loaded and ran {md(upload.name)}."
     st.rerun()
 
 
@@ -95,7 +96,7 @@ def summary(scenario: sim.Scenario, result: sim.Result) -> None:
     cols[4].metric("Utilization", f"{sum(util.values()) / max(len(util), 1):.0%}")
     cols[5].metric("Simulated", duration(result.end_time))
     if scenario.description:
-        st.caption(scenario.description)
+        st.caption(md(scenario.description))
 
 
 def main() -> None:
@@ -108,7 +109,7 @@ def main() -> None:
     if message := st.session_state.pop(FLASH, None):
         st.success(message)
     load_row(scenario)
-    st.subheader(f"Last run: {scenario.name}")
+    st.subheader(f"Last run: {md(scenario.name)}")
     summary(scenario, result)
     st.divider()
 
@@ -125,9 +126,9 @@ def main() -> None:
         if problems:
             located = view.locate(problems)
             view.place(located)
-            st.error("Not run:\n" + "\n".join(f"- {p}" for p in located))
+            st.error("Not run:\n" + "\n".join(f"- {md(p)}" for p in located))
             return
-        st.session_state[FLASH] = f"Ran “{view.built.name}”."
+        st.session_state[FLASH] = f"Ran “{md(view.built.name)}”."
         st.rerun()
     elif view.problems:
         st.warning(

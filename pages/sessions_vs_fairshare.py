@@ -6,6 +6,7 @@ import figures
 import sim
 from sim import compare
 from ui import comparison, sidebar, state, widgets
+from ui.text import md
 
 
 def charts(
@@ -59,7 +60,7 @@ def main() -> None:
         with col:
             widgets.chart(drawn["gantts"][label], key=f"svf_gantt_{label}")
 
-    st.subheader(f"{name} ({workload.user}) and everyone else")
+    st.subheader(f"{md(name)} ({md(workload.user)}) and everyone else")
     st.dataframe(comparison.metrics_table(metrics), hide_index=True, key="svf_metrics")
     comparison.metric_charts(
         metrics, ["makespan", "others_mean_wait", "idle_held", "usage_billed"], colors, "svf"

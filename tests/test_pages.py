@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import sim
 from sim.presets import DEFAULT
+from ui.text import md
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(ROOT / "dashboard.py")  # AppTest resolves relative paths against this file
@@ -213,7 +214,7 @@ def test_scenario_invalid_input_is_shown_beside_it_and_kept():
     _editor_input(at, "Until").set_value("").run()
     assert not at.error
     _editor_input(at, "Knob overrides").set_value("{on_close: maybe}").run()
-    assert any("overrides.on_close" in e.value for e in at.error)
+    assert any(md("overrides.on_close") in e.value for e in at.error)  # escaped: ui/text.py
 
 
 def test_scenario_edits_survive_a_visit_to_another_page():

@@ -20,6 +20,7 @@ from sim import experiments, parameters
 from sim.measures import ALL
 from sim.units import format_duration, parse_duration
 from ui import replications, widgets
+from ui.text import md
 
 KEY = "capacity_sweep"  # session-state key of the sweep in progress
 NONE = "(none)"
@@ -187,7 +188,7 @@ def _settings(scenario: sim.Scenario):
         if not vary[path]:
             problems.append(f"{path}: give at least one value")
     if problems:
-        st.error("\n".join(f"- {p}" for p in problems))
+        st.error("\n".join(f"- {md(p)}" for p in problems))
         return None
     return vary, reps, seed, warmup
 
@@ -232,7 +233,7 @@ def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
         try:
             target = duration_target(text)
         except ValueError as err:
-            c.error(f"Target: {err}")
+            c.error(f"Target: {md(err)}")
             target = None
         shown_target = format_duration(target) if target else ""
     else:
@@ -269,7 +270,7 @@ def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
         what = f"whole 95 % interval {'below' if below else 'above'} {shown_target}"
         count, settings = verdict(view, params, meets, what)
         met = bool(meets.loc[view.index].fillna(False).any())
-        (st.success if met else st.warning)(f"{count} {settings}")
+        (st.success if met else st.warning)(md(f"{count} {settings}"))  # values typed
     st.dataframe(display, hide_index=True, key="cap_table")
     d1, d2 = st.columns(2)
     with d1:
@@ -290,13 +291,13 @@ def page(scenario: sim.Scenario) -> None:
         grid = experiments.grid(scenario, vary)
         todo = experiments.tasks(grid, reps, seed)
     except sim.ScenarioError as err:
-        st.error("These settings cannot run:\n" + "\n".join(f"- {p}" for p in err.problems))
+        st.error("These settings cannot run:\n" + "\n".join(f"- {md(p)}" for p in err.problems))
         return
     params = list(vary)
     # Points that do not run as their values say (mode=batch without batch mode runs as a
     # session; an ITTL where there is no session) are said before anything runs.
     for note in parameters.notes(grid):
-        st.info(note)
+        st.info(md(note))  # it names workloads and values typed
     signature = _signature(scenario.model_dump_json(), vary, reps, seed, warmup)
     sweep = replications.current(KEY, signature)
     _controls(sweep, todo, signature, params, warmup)

@@ -16,6 +16,7 @@ from figures.timefmt import duration
 from sim import experiments
 from sim.measures import workload_rows
 from ui import state, widgets
+from ui.text import md
 
 AUTO_REPLICATE_JOBS = 20_000  # above this, replications wait for the user to ask
 CHARTS_PER_ROW = 2  # metric bar charts side by side: wide enough for unrotated arm names
@@ -37,7 +38,7 @@ def run_variants(variants: Mapping[str, sim.Scenario]) -> dict[str, sim.Result] 
     try:
         return {label: state.run(s) for label, s in variants.items()}
     except sim.ScenarioError as err:
-        st.error("This comparison cannot run:\n" + "\n".join(f"- {p}" for p in err.problems))
+        st.error("This comparison cannot run:\n" + "\n".join(f"- {md(p)}" for p in err.problems))
         return None
 
 
@@ -167,7 +168,7 @@ def replications(
     try:
         table = replicated(variants, workload, int(reps), keys)
     except sim.ScenarioError as err:
-        st.error("\n".join(f"- {p}" for p in err.problems))
+        st.error("\n".join(f"- {md(p)}" for p in err.problems))
         return
     st.caption(
         f"Seeds {seeds[0]}–{seeds[-1]}; bars are means, whiskers 95 % confidence intervals "

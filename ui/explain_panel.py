@@ -12,6 +12,7 @@ from figures.timefmt import clock, duration
 from sim.explain import explain
 from sim.units import format_share
 from ui import widgets
+from ui.text import md
 
 WHY_PX = 300  # the "why" column, wrapped so that no explanation is cut off
 LIST_LIMIT = 5000  # above this many jobs a text box replaces the list (a huge list is slow)
@@ -56,11 +57,12 @@ def show(result: sim.Result, job_id: str, history=None) -> None:
     try:
         e = explain(result, job_id, history)
     except sim.explain.UnknownJob as err:
-        st.error(str(err))
+        st.error(md(err))  # it quotes the id typed
         return
     status = e.status + (f" ({e.reason})" if e.reason else "")
     st.markdown(
-        f"**{e.job_id}** — {e.user}, instance `{e.instance}`, on {e.backend}; submitted at "
+        f"**{md(e.job_id)}** — {md(e.user)}, instance {md(e.instance)}, on {md(e.backend)}; "
+        f"submitted at "
         f"{clock(e.submitted)}; {status}; waited {duration(e.wait)}."
     )
     if e.intervals:
@@ -78,4 +80,4 @@ def show(result: sim.Result, job_id: str, history=None) -> None:
                 ]  # fmt: skip
                 widgets.table(pd.DataFrame(rows))
     rules = f" ({', '.join(e.outcome_rules)})" if e.outcome_rules else ""
-    st.markdown(f"Then: {e.outcome}{rules}.")
+    st.markdown(f"Then: {md(e.outcome)}{rules}.")

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from sim.library import Drafts, Library
+from ui.text import md
 
 MODE_ENV = "QSCHED_AUTH"
 HEADER_ENV = "QSCHED_AUTH_HEADER"
@@ -186,7 +187,7 @@ def show_signed_in() -> None:
     who = user()
     if not who.signed_in:
         return
-    st.caption(f"Signed in as **{who.label}**")
+    st.caption(f"Signed in as **{md(who.label)}**")
     if mode() == "oidc" and st.button("Sign out", key="identity_logout"):
         st.logout()
 

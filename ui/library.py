@@ -18,6 +18,7 @@ import streamlit as st
 import sim
 from sim.library import TRASH_DAYS, Library, LibraryError, suggest_name
 from ui import drafts, identity, state
+from ui.text import md
 
 FLASH = "library_flash"
 DELETED = "library_deleted"  # a delete just happened: untick the confirmation
@@ -30,9 +31,9 @@ def _done(message: str) -> None:
 
 def _refused(err: Exception) -> None:
     if isinstance(err, sim.ScenarioError):
-        st.error("Not a valid scenario:\n" + "\n".join(f"- `{p}`" for p in err.problems))
+        st.error("Not a valid scenario:\n" + "\n".join(f"- {md(str(p))}" for p in err.problems))
     else:
-        st.error(str(err))
+        st.error(md(str(err)))
 
 
 def save_section(lib: Library, scenario: sim.Scenario) -> None:
@@ -43,19 +44,19 @@ def save_section(lib: Library, scenario: sim.Scenario) -> None:
     entry = stored[0] if stored and _owns(lib, stored[0]) else ""
     st.subheader("Save the current scenario")
     st.caption(
-        f"“{scenario.name}”, as last run. Edits typed on the Scenario page but not yet run "
+        f"“{md(scenario.name)}”, as last run. Edits typed on the Scenario page but not yet run "
         "are kept in this tab's draft; run them first to save them here."
     )
     left, right = st.columns(2, vertical_alignment="bottom")
     with left:
-        if entry and st.button(f"Save to “{entry}”", key="library_save", type="primary"):
+        if entry and st.button(f"Save to “{md(entry)}”", key="library_save", type="primary"):
             try:
                 lib.save(entry, scenario)
             except LibraryError as err:
                 _refused(err)
             else:
                 state.remember_library_entry(entry, scenario)
-                _done(f"Saved to “{entry}”.")
+                _done(f"Saved to “{md(entry)}”.")
         elif not entry:
             st.caption("Not in your library yet: use Save as.")
     with right:
@@ -67,7 +68,7 @@ def save_section(lib: Library, scenario: sim.Scenario) -> None:
                 _refused(err)
             else:
                 state.remember_library_entry(saved, scenario)
-                _done(f"Saved as “{saved}”.")
+                _done(f"Saved as “{md(saved)}”.")
 
 
 def _owns(lib: Library, name: str) -> bool:
@@ -98,10 +99,10 @@ def _where(lib: Library) -> str:
 def _load(scenario: sim.Scenario, name: str, what: str) -> None:
     problems = state.set_scenario(scenario, origin=f"{what} “{name}”")
     if problems:
-        st.error("Not loaded:\n" + "\n".join(f"- `{p}`" for p in problems))
+        st.error("Not loaded:\n" + "\n".join(f"- {md(str(p))}" for p in problems))
     else:
         state.remember_library_entry(name, scenario)
-        _done(f"Loaded and ran “{name}”.")
+        _done(f"Loaded and ran “{md(name)}”.")
 
 
 def entries_section(lib: Library) -> None:
@@ -135,13 +136,13 @@ def entries_section(lib: Library) -> None:
                     origin = st.session_state.get(state.ORIGIN)
                     if origin and origin[1] == stored[1]:  # drafts name the entry it is now
                         st.session_state[state.ORIGIN] = (f"library entry “{renamed}”", stored[1])
-                _done(f"Renamed “{pick}” to “{renamed}”.")
+                _done(f"Renamed “{md(pick)}” to “{md(renamed)}”.")
     with delete:
         # Unticked again after a delete: set before the box is drawn, so the browser is told
         # (removing the key alone left it ticked on screen over a disabled Delete button).
         if st.session_state.pop(DELETED, False):
             st.session_state["library_delete_sure"] = False
-        sure = st.checkbox(f"Yes, delete “{pick}”", key="library_delete_sure")
+        sure = st.checkbox(f"Yes, delete “{md(pick)}”", key="library_delete_sure")
         if st.button("Delete", key="library_delete", disabled=not sure):
             try:
                 lib.delete(pick)
@@ -152,7 +153,7 @@ def entries_section(lib: Library) -> None:
                 stored = st.session_state.get(state.LIBRARY)
                 if stored and stored[0] == pick:
                     del st.session_state[state.LIBRARY]  # the link would name nothing now
-                _done(f"Moved “{pick}” to the trash: Restore below brings it back.")
+                _done(f"Moved “{md(pick)}” to the trash: Restore below brings it back.")
     if lib.owner is not None:
         share_section(lib, pick)
     st.caption(_where(lib) + " A library entry opens from a link: `?scenario=NAME`.")
@@ -167,22 +168,22 @@ def share_section(lib: Library, pick: str) -> None:
         label, note = "Share", "Every signed-in person can then open a copy, not change it."
     left, right = st.columns(2, vertical_alignment="center")
     with left:
-        if st.button(f"{label}: “{pick}”", key="library_share"):
+        if st.button(f"{label}: “{md(pick)}”", key="library_share"):
             try:
                 lib.share(pick, by=identity.user().label)
             except (LibraryError, sim.ScenarioError) as err:
                 _refused(err)
             else:
-                _done(f"Shared “{pick}”: others find it under Shared with everyone.")
+                _done(f"Shared “{md(pick)}”: others find it under Shared with everyone.")
         st.caption(note)
     with right:
-        if pick in mine and st.button(f"Stop sharing “{pick}”", key="library_unshare"):
+        if pick in mine and st.button(f"Stop sharing “{md(pick)}”", key="library_unshare"):
             try:
                 lib.unshare(pick)
             except LibraryError as err:
                 _refused(err)
             else:
-                _done(f"“{pick}” is no longer shared (your own entry stays).")
+                _done(f"“{md(pick)}” is no longer shared (your own entry stays).")
 
 
 def shared_section(lib: Library) -> None:
@@ -216,14 +217,14 @@ def trash_section(lib: Library) -> None:
     for trash_id, name, when in trashed[:20]:
         text, button = st.columns([4, 1], vertical_alignment="center")
         stamp = dt.datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
-        text.markdown(f"**{name}** — deleted {stamp}")
+        text.markdown(f"**{md(name)}** — deleted {stamp}")
         if button.button("Restore", key=f"library_restore_{trash_id}"):
             try:
                 restored = lib.restore(trash_id)
             except LibraryError as err:
                 _refused(err)
             else:
-                _done(f"Restored “{restored}”.")
+                _done(f"Restored “{md(restored)}”.")
 
 
 def drafts_section() -> None:
@@ -242,11 +243,11 @@ def drafts_section() -> None:
     for other, written, data in recent:
         when = dt.datetime.fromtimestamp(written).strftime("%Y-%m-%d %H:%M:%S")
         text, button = st.columns([4, 1], vertical_alignment="center")
-        text.markdown(f"**{drafts.title(data)}** — last edited {when}")
-        text.caption(drafts.describe(data))
+        text.markdown(f"**{md(drafts.title(data))}** — last edited {when}")
+        text.caption(md(drafts.describe(data)))
         if button.button("Resume", key=f"library_resume_{other}"):
             if drafts.resume(other):
-                _done(f"Resumed “{drafts.title(data)}” in this tab.")
+                _done(f"Resumed “{md(drafts.title(data))}” in this tab.")
             st.error("That draft is gone (removed or unreadable).")
 
 

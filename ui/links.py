@@ -18,6 +18,7 @@ import sim
 from sim.library import LibraryError
 from sim.presets import DEFAULT
 from ui import identity, state
+from ui.text import md
 
 PARAM = "scenario"
 PRESET_PREFIX = "preset:"
@@ -61,7 +62,8 @@ def open_from_url() -> bool:
         return False
     scenario, preset, entry = resolve(name)
     if scenario is None:
-        st.session_state[NOTICE] = f"{entry} Showing the default scenario “{DEFAULT}” instead."
+        # Plain text naming what the URL said: shown escaped (ui/text.py), never as Markdown.
+        st.session_state[NOTICE] = md(f"{entry} Showing the default scenario “{DEFAULT}” instead.")
         state.set_current(sim.preset(DEFAULT), preset=DEFAULT)
         return True
     state.set_current(scenario, preset=preset, library=entry)

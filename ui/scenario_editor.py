@@ -16,6 +16,7 @@ import streamlit as st
 
 import sim
 from ui import editor, state
+from ui.text import md
 
 DRAFTS = "editor_drafts"  # widget key → last value (survives leaving the page)
 BASES = "editor_bases"  # widget key → the DataFrame the data editor was mounted with
@@ -228,7 +229,7 @@ def general(fresh: Mapping[str, Any]) -> dict[str, Any]:
 
 def show_problems(problems: list[editor.Located]) -> None:
     for p in problems:
-        st.error(str(p), icon="⚠️")
+        st.error(md(p), icon="⚠️")  # a problem quotes what was typed
 
 
 class EditorView:

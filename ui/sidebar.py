@@ -7,16 +7,18 @@ import streamlit as st
 import sim
 from figures.timefmt import duration
 from ui import drafts, identity, links, state
+from ui.text import md
 
 
 def show(scenario: sim.Scenario, result: sim.Result) -> None:
     with st.sidebar:
-        st.markdown(f"**Scenario:** {scenario.name}")
+        st.markdown(f"**Scenario:** {md(scenario.name)}")
         overrides = f" + {len(scenario.overrides)} override(s)" if scenario.overrides else ""
         st.markdown(f"**Rule profile:** `{scenario.rules}`{overrides}")
         preset = st.session_state.get(state.PRESET)
         entry = state.library_entry(scenario)
         origin = f"preset: {preset}" if preset else (f"library: {entry}" if entry else "edited")
+        origin = md(origin)  # a library entry's name is user text
         jobs = result.jobs
         done = int((jobs["status"] == "DONE").sum())
         st.caption(

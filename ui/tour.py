@@ -15,6 +15,7 @@ from sim import teaching
 from sim.history import History
 from sim.replay import state_at
 from ui import explain_panel, sidebar, state, widgets
+from ui.text import md
 
 STEP = "tour_step"
 FLASH = "tour_flash"  # the message after "Open this preset on the other pages"
@@ -125,7 +126,7 @@ def main() -> None:
     scenario = step.scenario
     result = state.run(scenario)
     history = History(result)
-    st.subheader(scenario.name)
+    st.subheader(md(scenario.name))
     st.markdown(step.explain(result, history))
     st.caption(f"preset `{step.preset}` · rule profile `{scenario.rules}` · "
                f"{len(result.jobs)} jobs")  # fmt: skip
@@ -139,11 +140,11 @@ def main() -> None:
     if st.button("Open this preset on the other pages", key="tour_use_preset"):
         problems = state.set_scenario(scenario, preset=step.preset)
         if problems:
-            st.error("; ".join(str(p) for p in problems))
+            st.error("; ".join(md(p) for p in problems))
         else:
             # Run the script again: the sidebar, drawn before this button, then shows the
             # new current scenario (and its link) at once, not after the next navigation.
-            st.session_state[FLASH] = f"{scenario.name} is now the current scenario."
+            st.session_state[FLASH] = f"{md(scenario.name)} is now the current scenario."
             st.rerun()
     if message := st.session_state.pop(FLASH, None):
         st.success(message)
