@@ -1,0 +1,103 @@
+"""The dashboard's run cache (ui/runcache.py): bounded by bytes (least recently used go first)
+and by age; and the dashboard's runs go through it and the bounded worker."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import sim
+from ui import runcache
+from ui.runcache import RunCache
+
+from .test_pages import DASHBOARD
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def cache(max_bytes: int, ttl: float = 1e9, clock: Clock | None = None) -> RunCache:
+    # Values are their own sizes: an entry of 4 "bytes" is the value 4.
+    return RunCache(max_bytes, ttl, size=lambda v: v[1], clock=clock or Clock())
+
+
+def test_the_byte_budget_evicts_the_least_recently_used() -> None:
+    c = cache(10)
+    c.put("a", ("a", 4))
+    c.put("b", ("b", 4))
+    assert c.get("a") == ("a", 4)  # a is now more recent than b
+    c.put("c", ("c", 4))  # 12 > 10: the least recently used (b) goes
+    assert "b" not in c and c.get("a") == ("a", 4) and c.get("c") == ("c", 4)
+    assert c.bytes == 8
+    c.put("d", ("d", 7))  # 15: a (used before c) goes, then c (8 - 4 + 7 = 11 > 10)
+    assert len(c) == 1 and c.get("d") == ("d", 7) and c.bytes == 7
+
+
+def test_an_entry_bigger_than_the_budget_is_not_kept() -> None:
+    c = cache(10)
+    c.put("a", ("a", 3))
+    c.put("huge", ("huge", 11))
+    assert "huge" not in c and c.get("a") == ("a", 3) and c.bytes == 3
+
+
+def test_entries_older_than_the_ttl_are_dropped() -> None:
+    clock = Clock()
+    c = cache(100, ttl=60, clock=clock)
+    c.put("old", ("old", 5))
+    clock.now = 50
+    c.put("new", ("new", 5))
+    clock.now = 61  # old was stored 61 s ago, new 11 s ago
+    assert c.get("old") is None and c.get("new") == ("new", 5)
+    assert c.bytes == 5
+    clock.now = 111
+    assert c.get("new") is None and len(c) == 0 and c.bytes == 0
+
+
+def test_get_or_compute_computes_once() -> None:
+    c = cache(100)
+    calls = []
+    for _ in range(3):
+        assert c.get_or_compute("k", lambda: calls.append(1) or ("k", 1)) == ("k", 1)
+    assert calls == [1]
+
+
+def test_a_result_is_sized_by_its_tables() -> None:
+    small = sim.run(sim.preset("fig1-session-flow"))
+    bare = runcache.result_bytes(small)
+    small.jobs  # noqa: B018 — built tables count too
+    with_jobs = runcache.result_bytes(small)
+    assert with_jobs - bare == small.jobs.memory_usage(deep=True, index=True).sum()
+    assert bare > small.events.memory_usage(deep=True, index=True).sum()
+
+
+def test_budget_and_age_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QSCHED_CACHE_MB", "3")
+    monkeypatch.setenv("QSCHED_CACHE_MINUTES", "2")
+    c = runcache.from_env()
+    assert (c.max_bytes, c.ttl) == (3 * 1024 * 1024, 120)
+    monkeypatch.setenv("QSCHED_CACHE_MB", "zero")
+    assert runcache.from_env().max_bytes == 512 * 1024 * 1024
+
+
+def test_a_run_over_its_limit_is_an_inline_error_and_the_scenario_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    before = at.session_state["scenario"]
+    # 1 MB over the child's start is too little for any run (its tables alone need more).
+    monkeypatch.setenv("QSCHED_RUN_MEMORY_MB", "1")
+    at.selectbox(key="scenario_preset_pick").select("mm1-queue").run()
+    at.button(key="scenario_load_preset").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = " ".join(e.value for e in at.error)
+    assert "memory limit of 1 MB" in errors and "QSCHED_RUN_MEMORY_MB" in errors
+    assert "workloads[0].rate" in errors  # mm1-queue's one stream
+    assert at.session_state["scenario"] == before
+    assert at.session_state["preset"] != "mm1-queue"
