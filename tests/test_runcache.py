@@ -3,6 +3,9 @@ and by age; and the dashboard's runs go through it and the bounded worker."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -64,6 +67,85 @@ def test_get_or_compute_computes_once() -> None:
     for _ in range(3):
         assert c.get_or_compute("k", lambda: calls.append(1) or ("k", 1)) == ("k", 1)
     assert calls == [1]
+
+
+class Slow:
+    """A computation of ``seconds`` that calls ``cancel`` every 10 ms, like the worker."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.calls = 0
+        self.cancelled_after: float | None = None
+
+    def __call__(self, cancel) -> tuple[str, int]:  # noqa: ANN001
+        self.calls += 1
+        began = time.monotonic()
+        while time.monotonic() - began < self.seconds:
+            try:
+                cancel()
+            except runcache.Abandoned:
+                self.cancelled_after = time.monotonic() - began
+                raise
+            time.sleep(0.01)
+        return ("done", 1)
+
+
+def stop_after(seconds: float):
+    began = time.monotonic()
+
+    def check() -> None:
+        if time.monotonic() - began > seconds:
+            raise KeyboardInterrupt("Stop")
+
+    return check
+
+
+def test_callers_of_one_key_share_one_run() -> None:
+    c = cache(100)
+    slow = Slow(0.5)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(c.run("k", slow))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [("done", 1)] * 3 and slow.calls == 1
+    assert c.get("k") == ("done", 1) and c.in_flight() == 0
+
+
+def test_a_run_nobody_waits_for_is_cancelled_after_the_grace() -> None:
+    c = cache(100)
+    slow = Slow(30)
+    with pytest.raises(KeyboardInterrupt):
+        c.run("k", slow, check=stop_after(0.1), grace=0.5)
+    # Left at 0.1 s; cancelled at the first check after 0.1 + 0.5 s.
+    deadline = time.monotonic() + 5
+    while slow.cancelled_after is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert slow.cancelled_after is not None and 0.6 <= slow.cancelled_after < 1.5
+    assert "k" not in c
+
+
+def test_a_caller_that_comes_back_within_the_grace_gets_the_same_run() -> None:
+    # A rerun: the old script run stops waiting, the new one asks for the same key.
+    c = cache(100)
+    slow = Slow(1.0)
+    with pytest.raises(KeyboardInterrupt):
+        c.run("k", slow, check=stop_after(0.1), grace=2.0)
+    time.sleep(0.3)
+    assert c.run("k", slow, grace=2.0) == ("done", 1)
+    assert slow.calls == 1 and slow.cancelled_after is None
+
+
+def test_an_error_of_the_run_reaches_every_caller() -> None:
+    c = cache(100)
+
+    def fails(cancel) -> None:  # noqa: ANN001
+        raise ValueError("too big")
+
+    with pytest.raises(ValueError, match="too big"):
+        c.run("k", fails)
+    assert "k" not in c and c.in_flight() == 0
 
 
 def test_a_result_is_sized_by_its_tables() -> None:

@@ -10,6 +10,13 @@ but not kept.
 Results are shared, so nobody may change one in place (no page does: tables are filtered
 into new frames).
 
+:meth:`RunCache.run` also shares runs in flight: a run is computed on a thread of its own, and
+every script run that needs the same key waits for it. A script run that stops waiting (Stop,
+a closed tab, a rerun: Streamlit stops the old script run on every rerun) leaves; once nobody
+has waited for ``grace`` seconds the run is cancelled (its child process killed). The grace
+keeps a run alive across a rerun or a move to another page that needs the same result,
+where cancelling it would only start it again from the beginning.
+
 Budget and age come from the environment: ``QSCHED_CACHE_MB`` (default 512) and
 ``QSCHED_CACHE_MINUTES`` (default 60). Nothing here imports Streamlit.
 """
@@ -29,6 +36,8 @@ CACHE_MB_ENV = "QSCHED_CACHE_MB"
 CACHE_MINUTES_ENV = "QSCHED_CACHE_MINUTES"
 DEFAULT_CACHE_MB = 512
 DEFAULT_CACHE_MINUTES = 60
+GRACE = 3.0  # seconds a run in flight survives without anybody waiting for it
+SLICE = 0.05  # seconds between two stop checks of a waiting script run
 _TABLES = ("events", "jobs", "sessions", "timeline", "sessions_opened")
 
 
@@ -65,6 +74,7 @@ class RunCache:
         # key → (value, bytes, stored at); order: least recently used first
         self._entries: OrderedDict[Hashable, tuple[Any, int, float]] = OrderedDict()
         self.bytes = 0
+        self._flights: dict[Hashable, _Flight] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -105,6 +115,68 @@ class RunCache:
         self.put(key, value)
         return value
 
+    def run(
+        self,
+        key: Hashable,
+        compute: Callable[[Callable[[], None]], Any],
+        check: Callable[[], None] | None = None,
+        grace: float = GRACE,
+    ) -> Any:
+        """The cached value, else ``compute(cancel)`` run once for every caller that asks for
+        ``key`` meanwhile, on a thread of its own, and kept.
+
+        Each caller waits in short slices and calls ``check()`` between them; whatever it
+        raises (Streamlit's StopException) ends the wait and is raised. ``cancel()``, which
+        ``compute`` must call now and then, raises :class:`Abandoned` once nobody has waited
+        for ``grace`` seconds. What ``compute`` raises is raised to every caller.
+        """
+        while True:
+            found = self.get(key)
+            if found is not None:
+                return found
+            with self._lock:
+                flight = self._flights.get(key)
+                start = flight is None
+                if flight is None:
+                    flight = self._flights[key] = _Flight()
+                flight.waiters += 1
+            if start:
+                threading.Thread(target=self._fly, args=(key, flight, compute, grace),
+                                 name="qsched-run", daemon=True).start()  # fmt: skip
+            try:
+                while not flight.done.wait(SLICE):
+                    if check is not None:
+                        check()
+            finally:
+                with self._lock:
+                    flight.waiters -= 1
+                    flight.left = time.monotonic()
+            if isinstance(flight.error, Abandoned):
+                continue  # given up just before this caller joined: start it again
+            if flight.error is not None:
+                raise flight.error
+            return flight.value
+
+    def _fly(self, key: Hashable, flight: _Flight, compute: Callable, grace: float) -> None:
+        def cancel() -> None:
+            with self._lock:
+                if flight.waiters == 0 and time.monotonic() - flight.left > grace:
+                    raise Abandoned(f"nobody waited for {grace:g} s")
+
+        try:
+            flight.value = compute(cancel)
+            self.put(key, flight.value)
+        except BaseException as err:  # noqa: BLE001 — handed to every caller
+            flight.error = err
+        finally:
+            with self._lock:
+                self._flights.pop(key, None)
+            flight.done.set()
+
+    def in_flight(self) -> int:
+        with self._lock:
+            return len(self._flights)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -119,6 +191,19 @@ class RunCache:
         now = self._clock()
         for key in [k for k, (_, _, at) in self._entries.items() if now - at > self.ttl]:
             self._drop(key)
+
+
+class Abandoned(Exception):  # noqa: N818 — what happened, not an error of the caller
+    """A run in flight that nobody waits for any more."""
+
+
+class _Flight:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.waiters = 0
+        self.left = time.monotonic()  # when the last waiter left (or the flight began)
+        self.value: Any = None
+        self.error: BaseException | None = None
 
 
 def from_env() -> RunCache:

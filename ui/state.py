@@ -39,8 +39,8 @@ CACHE = runcache.from_env()
 def stop_check() -> Callable[[], None] | None:
     """Streamlit's check for a pending stop or rerun of this script run (it raises
     ``StopException``/``RerunException``): called while a run's child works, so that Stop, a
-    closed tab or a new rerun (``runner.fastReruns`` stops the old one) kills the child.
-    None outside a script run (tests calling this module directly)."""
+    closed tab or a new rerun (``runner.fastReruns`` stops the old one) ends the wait, and
+    the child is killed unless another script run needs it. None outside a script run."""
     try:
         from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
     except ImportError:  # another Streamlit: the time limit still bounds the run
@@ -56,9 +56,10 @@ def run(scenario: sim.Scenario, seed: int | None = None) -> sim.Result:
     if found is not None:
         return found
     with st.spinner("Simulating…"):
-        result = worker.run(scenario, seed, cancel=stop_check())
-    CACHE.put(key, result)
-    return result
+        # Shared with every script run that needs the same run meanwhile; killed a few
+        # seconds after the last of them stops waiting (ui/runcache.py).
+        return CACHE.run(key, lambda cancel: worker.run(scenario, seed, cancel=cancel),
+                         check=stop_check())  # fmt: skip
 
 
 def scenario() -> sim.Scenario:
