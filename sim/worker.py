@@ -35,10 +35,12 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from importlib.machinery import ModuleSpec
 from typing import Any
 
 from .scenario import (
@@ -194,13 +196,23 @@ def _mp() -> Any:
     global _context
     if _context is None:
         ctx = multiprocessing.get_context("forkserver")
-        # "__main__" as well (what the forkserver preloads by default): a child whose main
-        # module is already loaded skips loading it again, which for ``streamlit run`` would
-        # import Streamlit's command line in every child.
-        # sim.experiments too: it imports SciPy, seconds that every sweep run would pay.
-        ctx.set_forkserver_preload(["__main__", "sim", "sim.experiments"])
+        # sim.experiments too: it imports SciPy, seconds that every sweep run would pay; and
+        # sim._warmup: one small run, so that children start with pandas and pydantic warm.
+        # Not "__main__" (the default): see _no_main_in_children.
+        ctx.set_forkserver_preload(["sim", "sim.experiments", "sim._warmup"])
         _context = ctx
     return _context
+
+
+def _no_main_in_children() -> None:
+    """Children run functions of ``sim`` and need nothing of the main module; but
+    multiprocessing re-imports a main module that has a file and no ``__spec__`` (a script;
+    Streamlit's page module, which it installs as ``__main__`` on every script run) in each
+    child: for the dashboard, Streamlit and the whole app, two seconds per run. Naming it
+    "__main__" is what multiprocessing skips (``spawn._fixup_main_from_name``)."""
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None and hasattr(main, "__file__"):
+        main.__spec__ = ModuleSpec("__main__", None)
 
 
 def call(
@@ -217,6 +229,7 @@ def call(
     waits) raise to give up. The child is gone when this returns or raises.
     """
     limits = limits or Limits.from_env()
+    _no_main_in_children()  # before the forkserver starts, too: it would preload the main module
     ctx = _mp()
     receive, send = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(send, limits, fn, args), daemon=True)
