@@ -173,13 +173,13 @@ def test_a_run_over_its_limit_is_an_inline_error_and_the_scenario_stays(
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     before = at.session_state["scenario"]
-    # 1 MB over the child's start is too little for any run (its tables alone need more).
-    monkeypatch.setenv("QSCHED_RUN_MEMORY_MB", "1")
+    # 10 ms for a run of 5,400 jobs: no child even starts, runs and answers in that time.
+    monkeypatch.setenv("QSCHED_RUN_SECONDS", "0.01")
     at.selectbox(key="scenario_preset_pick").select("mm1-queue").run()
     at.button(key="scenario_load_preset").click().run()
     assert not at.exception, [e.value for e in at.exception]
     errors = " ".join(e.value for e in at.error)
-    assert "memory limit of 1 MB" in errors and "QSCHED_RUN_MEMORY_MB" in errors
-    assert "workloads[0].rate" in errors  # mm1-queue's one stream
+    assert "time limit of 0.01 s" in errors and "QSCHED_RUN_SECONDS" in errors
+    assert "workloads[0].rate" in errors and "about 5,400 jobs" in errors  # mm1-queue's stream
     assert at.session_state["scenario"] == before
     assert at.session_state["preset"] != "mm1-queue"
