@@ -183,3 +183,19 @@ def test_a_run_over_its_limit_is_an_inline_error_and_the_scenario_stays(
     assert "workloads[0].rate" in errors and "about 5,400 jobs" in errors  # mm1-queue's stream
     assert at.session_state["scenario"] == before
     assert at.session_state["preset"] != "mm1-queue"
+
+
+def test_a_sweep_run_over_its_limit_stops_the_sweep_with_the_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.run()
+    at.switch_page("pages/capacity.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    monkeypatch.setenv("QSCHED_RUN_SECONDS", "0.01")  # no run answers within 10 ms
+    at.button(key="cap_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    sweep = at.session_state["capacity_sweep"]
+    assert (sweep.done, sweep.running) == (0, False)
+    errors = " ".join(e.value for e in at.error)
+    assert "Run 1 stopped the sweep" in errors and "time limit of 0.01 s" in errors
