@@ -229,7 +229,7 @@ def call(
     waits) raise to give up. The child is gone when this returns or raises.
     """
     limits = limits or Limits.from_env()
-    _no_main_in_children()  # before the forkserver starts, too: it would preload the main module
+    _no_main_in_children()
     ctx = _mp()
     receive, send = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(send, limits, fn, args), daemon=True)
