@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import sim
-from ui import runcache
+from ui import runcache, state
 from ui.runcache import RunCache
 
 from .test_pages import DASHBOARD
@@ -169,6 +169,7 @@ def test_budget_and_age_come_from_the_environment(monkeypatch: pytest.MonkeyPatc
 def test_a_run_over_its_limit_is_an_inline_error_and_the_scenario_stays(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    state.CACHE.clear()  # mm1-queue may have run in an earlier test of this process
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
