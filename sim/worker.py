@@ -237,10 +237,11 @@ def call(
     process.start()
     send.close()  # the child holds the other copy: EOF here once it is gone
     try:
-        while not receive.poll(SLICE):
+        # Never wait past the deadline: an answer after it is over the limit too.
+        while not receive.poll(max(0.0, min(SLICE, deadline - time.monotonic()))):
             if cancel is not None:
                 cancel()
-            if time.monotonic() > deadline:
+            if time.monotonic() >= deadline:
                 raise _budget_error("time", scenario, limits)
         try:
             status, value = receive.recv()
