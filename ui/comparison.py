@@ -13,7 +13,7 @@ import figures
 import sim
 from figures.colors import KIND_STYLE, NO_SESSION, arm_colors
 from figures.timefmt import duration
-from sim import experiments
+from sim import experiments, worker
 from sim.measures import workload_rows
 from ui import state, widgets
 from ui.text import md
@@ -124,8 +124,12 @@ def replicated(
         def progress(done: int, total: int) -> None:
             bar.progress(done / total, text=f"Replications: {done} of {total} runs")
 
+        # One run at a time, each in a bounded child process (sim.worker) that Stop kills.
         out = experiments.run_tasks(
-            todo, measure=partial(workload_rows, workload=workload), workers=1, progress=progress
+            todo,
+            measure=partial(workload_rows, workload=workload),
+            executor=worker.Bounded(cancel=state.stop_check()),
+            progress=progress,
         )
         bar.empty()
         summary = experiments.summarize(out.rows, ["variant"], metrics=keys)

@@ -5,7 +5,9 @@ does interrupt it at the next ``st`` call and reruns the page. So a sweep runs i
 script run does the next runs for about a second (``st.progress`` advancing as each finishes),
 keeps the rows in ``st.session_state`` and calls ``st.rerun()`` to continue. "Stop" (a button
 callback) clears the running flag before the next chunk; "Resume" sets it again, and the
-partial results stay on screen meanwhile. The runs themselves are ``sim.experiments`` tasks, so
+partial results stay on screen meanwhile. Each run goes to a bounded child process
+(:mod:`sim.worker`), killed when the script run stops; a run over its limits stops the sweep
+with a message naming the limit. The runs themselves are ``sim.experiments`` tasks, so
 the numbers are those of the CLI with the same seeds.
 """
 
@@ -19,8 +21,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from sim import experiments
+from sim import experiments, worker
 from sim.measures import run_metrics
+from ui import state
 
 CHUNK_SECONDS = 1.0  # how long one script run computes before handing back to Streamlit
 
@@ -36,6 +39,7 @@ class Sweep:
     rows: list[dict] = field(default_factory=list)
     done: int = 0
     running: bool = True
+    error: str = ""  # why the sweep stopped on its own (a run over its limits)
 
     @property
     def complete(self) -> bool:
@@ -81,14 +85,25 @@ def advance(key: str, budget: float = CHUNK_SECONDS) -> Sweep | None:
         return None
     total = len(sweep.todo)
     bar = st.progress(sweep.done / total if total else 1.0, text=_text(sweep))
+    if sweep.error:
+        st.error(sweep.error)
     if not sweep.running or sweep.complete:
         return sweep
+    sweep.error = ""
     measure = partial(run_metrics, warmup=sweep.warmup)
     began = time.monotonic()
     while sweep.running and not sweep.complete and time.monotonic() - began < budget:
         task = sweep.todo[sweep.done]
-        # One run at a time in this process: a click on Stop lands between two runs.
-        sweep.rows.extend(experiments.run_task(task, measure))
+        # One run at a time, in a bounded child process (sim.worker) that Stop kills.
+        try:
+            rows = worker.run_task(task, measure, cancel=state.stop_check())
+        except worker.RunBudgetError as err:
+            sweep.running = False
+            sweep.error = f"Run {sweep.done + 1} stopped the sweep:\n" + "\n".join(
+                f"- {p}" for p in err.problems)  # fmt: skip
+            st.error(sweep.error)
+            break
+        sweep.rows.extend(rows)
         sweep.done += 1
         bar.progress(sweep.done / total, text=_text(sweep))
     if sweep.complete:

@@ -1,8 +1,9 @@
 """The current scenario and its result, shared by every page through ``st.session_state``.
 
-Runs are cached with ``st.cache_data`` keyed on the scenario's JSON and the seed: a plain
-string hashes reliably and cheaply, a pydantic model may not. The cached function rebuilds
-the scenario with ``sim.Scenario.model_validate_json``.
+Runs go to a bounded child process (:mod:`sim.worker`: memory and time limits, killed on Stop
+or when the tab goes away) and are cached once per server (:mod:`ui.runcache`: bounded by
+bytes and age, shared by every session), keyed on the scenario's JSON and the seed: a plain
+string hashes reliably and cheaply, a pydantic model may not.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import TypeVar
 import streamlit as st
 
 import sim
+from sim import worker
 from sim.presets import DEFAULT
+from ui import runcache
 
 T = TypeVar("T")
 
@@ -29,18 +32,34 @@ LIBRARY = "library_entry"  # (name, scenario JSON) of the library entry last loa
 ORIGIN = "origin"
 
 
-@st.cache_data(show_spinner="Simulating…", max_entries=512)
-def _run_cached(scenario_json: str, seed: int | None) -> sim.Result:
-    scenario = sim.Scenario.model_validate_json(scenario_json)
-    result = sim.run(scenario, seed=seed)
-    # Build the derived tables once, before the result is pickled into the cache.
-    result.jobs, result.sessions, result.timeline  # noqa: B018
-    return result
+# One per server process, shared by every session (module state survives script reruns).
+CACHE = runcache.from_env()
+
+
+def stop_check() -> Callable[[], None] | None:
+    """Streamlit's check for a pending stop or rerun of this script run (it raises
+    ``StopException``/``RerunException``): called while a run's child works, so that Stop, a
+    closed tab or a new rerun (``runner.fastReruns`` stops the old one) ends the wait, and
+    the child is killed unless another script run needs it. None outside a script run."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
+    except ImportError:  # another Streamlit: the time limit still bounds the run
+        return None
+    return get_run_yield_check()
 
 
 def run(scenario: sim.Scenario, seed: int | None = None) -> sim.Result:
-    """Run (or fetch from the cache) ``scenario``; raises :class:`sim.ScenarioError`."""
-    return _run_cached(scenario.model_dump_json(), seed)
+    """Run (or fetch from the cache) ``scenario``; raises :class:`sim.ScenarioError`, or its
+    subclass :class:`sim.worker.RunBudgetError` when the run went over its limits."""
+    key = (scenario.model_dump_json(), seed)
+    found = CACHE.get(key)
+    if found is not None:
+        return found
+    with st.spinner("Simulating…"):
+        # Shared with every script run that needs the same run meanwhile; killed a few
+        # seconds after the last of them stops waiting (ui/runcache.py).
+        return CACHE.run(key, lambda cancel: worker.run(scenario, seed, cancel=cancel),
+                         check=stop_check())  # fmt: skip
 
 
 def scenario() -> sim.Scenario:
@@ -88,7 +107,14 @@ def result() -> sim.Result:
     key = current.model_dump_json()
     stored = st.session_state.get(RESULT)
     if stored is None or stored[0] != key:
-        stored = (key, run(current))
+        try:
+            stored = (key, run(current))
+        except sim.ScenarioError as err:
+            # A scenario made current without running it (a shared link, a restored draft)
+            # that cannot run, or no longer within the limits: say why instead of a traceback.
+            st.error("The current scenario cannot run:\n"
+                     + "\n".join(f"- {p}" for p in err.problems))  # fmt: skip
+            st.stop()
         st.session_state[RESULT] = stored
     return stored[1]
 
