@@ -133,22 +133,28 @@ def wait_until_up(url: str, server: subprocess.Popen, log: Path, seconds: float 
 
 @contextlib.contextmanager
 def dashboard_server(
-    log: Path, data: Path, *, address: str | None = "127.0.0.1", env: dict[str, str] | None = None
+    log: Path,
+    data: Path,
+    *,
+    address: str | None = "127.0.0.1",
+    env: dict[str, str] | None = None,
+    root: Path = ROOT,
 ) -> Iterator[tuple[str, subprocess.Popen, int]]:
     """``streamlit run dashboard.py`` on a free port, data in ``data``, output in ``log``:
     (url, process, port), stopped on exit. ``address=None`` leaves the address to
-    ``.streamlit/config.toml``, as ``make run`` does."""
+    ``.streamlit/config.toml``, as ``make run`` does; ``root`` is the app's folder (a
+    modified copy of the app for a test)."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
                "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]  # fmt: skip
     if address is not None:
         command += ["--server.address", address]
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "QSCHED_DATA_DIR": str(data)}
+    environment = {**os.environ, "PYTHONPATH": str(root), "QSCHED_DATA_DIR": str(data)}
     with log.open("w") as out:
         proc = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=root,
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**environment, **(env or {})},

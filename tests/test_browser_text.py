@@ -17,8 +17,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -28,7 +26,7 @@ import pytest
 import sim
 from sim.library import Library
 from tests import hostile_names as H
-from tests.browser import PAGES, ROOT, TIMEOUT_MS, LinkSession, free_port, wait_until_up
+from tests.browser import PAGES, ROOT, TIMEOUT_MS, LinkSession, dashboard_server
 from tests.test_text import ENTRY
 from ui.text import JOINER
 
@@ -186,32 +184,8 @@ def broken(tmp_path_factory, server_data) -> Iterator[tuple[str, Path, Path]]:
     (app / "pages" / "rules.py").write_text(BROKEN_PAGE)
     (app / "pages" / "tour.py").write_text(BROKEN_PARTS)
     log = app / "server.log"
-    port = free_port()
-    # As tests.browser.dashboard_server starts the app, but from the copy's folder.
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
-               "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # fmt: skip
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=app,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(app), "QSCHED_DATA_DIR": str(server_data)},
-            start_new_session=True,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, proc, log)
+    with dashboard_server(log, server_data, root=app) as (url, _, _):
         yield url, app, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def _error_id(page, app: Path, log: Path, secret_file: str) -> str:

@@ -4,16 +4,12 @@ ui/runcache.py): closing the tab in the middle of a long run kills the run."""
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
 import time
 
 import psutil
 import pytest
 
-from tests.browser import ROOT, Session
-from tests.conftest import _free_port, _wait_until_up
+from tests.browser import Session, dashboard_server
 from tests.helpers import scenario
 from ui.runcache import GRACE
 
@@ -23,28 +19,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory, server_data):
     """A dashboard server of our own: the test watches its processes."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-               "--server.headless", "true", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # fmt: skip
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "QSCHED_DATA_DIR": str(server_data)},
-        )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, proc, log)
+    with dashboard_server(log, server_data) as (url, proc, _):
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def runs(server: int) -> set[int]:
