@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_a_name_with_control_characters_is_refused(path, field, bad):
     with pytest.raises(sim.ScenarioError) as info:
         sim.from_dict(edit(base(), {path: bad}))
-    [problem] = [p for p in info.value.problems if p.path == field]
-    assert "control characters" in problem.message
+    # \x85 is also whitespace, so an instance name of it is refused twice (blank, hidden).
+    [problem] = [p for p in info.value.problems if p.path == field and "control" in p.message]
     assert f"U+{ord(next(c for c in bad if not c.isalnum())):04X}" in problem.message
 
 

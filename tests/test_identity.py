@@ -22,6 +22,7 @@ from sim.presets import DEFAULT
 from tests.browser import ROOT
 from tests.test_keeping_work import name_input, open_url, run_ok
 from ui import identity
+from ui.text import md
 
 
 def as_user(monkeypatch, name: str | None, header: str = "X-Forwarded-User") -> None:
@@ -235,7 +236,8 @@ def test_oidc_users_are_the_issuers_subject(monkeypatch, data_dir):
     run_ok(carol.text_input(key="library_save_as_name").set_value("Carol plan"))
     run_ok(carol.button(key="library_save_as").click())
     assert Library(data_dir, owner="oidc:https://id.example|c-1").names() == ["Carol plan"]
-    assert "Signed in as **carol@x.org**" in texts(carol)
+    # The label is user text, shown escaped (ui/text.md: an address must not become a link).
+    assert f"Signed in as **{md('carol@x.org')}**" in texts(carol)
     assert "Sign out" in [b.label for b in carol.button]
     # Same e-mail, another subject (or issuer): another person.
     other = open_as({**CAROL, "sub": "c-2"})
