@@ -142,7 +142,7 @@ def test_timeline_draws_a_100k_job_gantt_quickly(server, browser, tmp_path):
     tab = Session(browser, server)
     try:
         page = tab.page
-        # Upload and run first: the run is cached (st.cache_data), so the timing below is the
+        # Upload and run first: the run is cached (ui/runcache.py), so the timing below is the
         # Timeline page building and drawing its charts, not the simulation.
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(path)
         page.locator('[data-testid="stSidebar"]', has_text=name).wait_for(timeout=120_000)
