@@ -159,13 +159,7 @@ def format_duration(seconds: float) -> str:
     """Short human form (``"1h 30m"``), used in messages and the dashboard."""
     if seconds < 60:
         return f"{seconds:g}s"
-    parts = []
-    rest = seconds
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        count = int(rest // size)
-        if count:
-            parts.append(f"{count}{unit}")
-            rest -= count * size
+    parts, rest = _whole_units(seconds)
     if rest >= 0.5:
         parts.append(f"{rest:g}s" if rest != int(rest) else f"{int(rest)}s")
     return " ".join(parts)
@@ -207,8 +201,9 @@ def _rounded(value: float, read, suffix: str, target: float) -> str | None:
     return None
 
 
-def _parts(seconds: float) -> str:
-    """Whole days, hours and minutes, then the rest in seconds: ``1h 30m``, ``1m 0.5s``."""
+def _whole_units(seconds: float) -> tuple[list[str], float]:
+    """(["1d", "2h", "30m"], the seconds left): whole days, hours and minutes, the zero ones
+    left out."""
     parts = []
     rest = seconds
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
@@ -216,6 +211,12 @@ def _parts(seconds: float) -> str:
         if count:
             parts.append(f"{count}{unit}")
             rest -= count * size
+    return parts, rest
+
+
+def _parts(seconds: float) -> str:
+    """Whole days, hours and minutes, then the rest in seconds: ``1h 30m``, ``1m 0.5s``."""
+    parts, rest = _whole_units(seconds)
     if rest or not parts:
         parts.append(_plain(rest) + "s")
     return " ".join(parts)
