@@ -128,12 +128,8 @@ class DrivenRun(WorkloadRun):
         self.client = Client(self)
 
     def begin(self) -> None:
-        engine, spec = self.engine, self.spec
-        engine.hold()  # the run is not over while the process may still submit
-        if self.session is not None:
-            opened = spec.open_at if spec.open_at is not None else spec.start
-            engine.at(opened, lambda: engine.open_session(self.session))
-        engine.at(spec.start, self._start)
+        self.hold_and_open()  # the process may submit until it returns
+        self.engine.at(self.spec.start, self._start)
 
     def _start(self) -> None:
         # A process starts URGENT: before the other world events of this instant, where a

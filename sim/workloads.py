@@ -92,12 +92,18 @@ class WorkloadRun:
 
     # --- driving the pattern ----------------------------------------------------------------
 
-    def begin(self) -> None:
+    def hold_and_open(self) -> None:
+        """What every workload does first: keep the run alive while it may still submit, and
+        open its session at ``open_at`` (default: its start; R22)."""
         engine, spec = self.engine, self.spec
-        engine.hold()  # the run is not over while a workload may still submit
+        engine.hold()
         if self.session is not None:
             opened = spec.open_at if spec.open_at is not None else spec.start
             engine.at(opened, lambda: engine.open_session(self.session))
+
+    def begin(self) -> None:
+        engine, spec = self.engine, self.spec
+        self.hold_and_open()
         if spec.pattern == "stream":
             # R32: Poisson arrivals, drawn ahead and merged with the other streams'.
             if not engine.arrivals.add(self.arrivals, spec.rate, spec.start, spec.stop,
