@@ -65,6 +65,19 @@ class Session:
         self.page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=TIMEOUT_MS)
         self.settle(title)
 
+    def upload(self, path: Path) -> None:
+        """Choose ``path`` in the Scenario page's file uploader (its run starts at once)."""
+        self.page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            str(path)
+        )
+
+    def upload_and_run(self, path: Path, name: str) -> None:
+        """Upload ``path`` and wait until the scenario called ``name`` has run (big ones take
+        a while) and the Scenario page has settled."""
+        self.upload(path)
+        self.page.locator('[data-testid="stSidebar"]', has_text=name).wait_for(timeout=120_000)
+        self.settle("Scenario")
+
     def settle(self, title: str) -> None:
         """Wait until the page with this title has rendered and the script has finished."""
         page = self.page

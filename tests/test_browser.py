@@ -144,9 +144,7 @@ def test_timeline_draws_a_100k_job_gantt_quickly(server, browser, tmp_path):
         page = tab.page
         # Upload and run first: the run is cached (ui/runcache.py), so the timing below is the
         # Timeline page building and drawing its charts, not the simulation.
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(path)
-        page.locator('[data-testid="stSidebar"]', has_text=name).wait_for(timeout=120_000)
-        tab.settle("Scenario")
+        tab.upload_and_run(path, name)
         backends = 4
         nav = page.locator('[data-testid="stSidebarNav"] a')
         # A first visit loads Plotly in the browser and the figure code on the server once;

@@ -164,9 +164,7 @@ def test_the_100k_overview_draws_busy_time_on_one_time_axis(server, browser, tmp
     tab = Session(browser, server)
     try:
         page = tab.page
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(path)
-        page.locator('[data-testid="stSidebar"]', has_text=name).wait_for(timeout=120_000)
-        tab.settle("Scenario")
+        tab.upload_and_run(path, name)
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Timeline").click()
         page.wait_for_function(GANTTS_DRAWN, arg=5, timeout=TIMEOUT_MS, polling=100)
         tab.settle("Timeline")

@@ -55,9 +55,7 @@ def test_closing_the_tab_kills_a_long_run(dashboard, browser, tmp_path) -> None:
     path.write_text(big.to_yaml())
     tab = Session(browser, url)
     try:
-        tab.page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-            str(path)
-        )
+        tab.upload(path)
         assert wait(lambda: runs(server), 60), "the run did not start in a child process"
         started = runs(server)
     finally:
