@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from .engine import Engine, Job
     from .kernel import Kernel
+    from .stepper import Group
 
 _STATUS = {"done": "DONE", "error": "ERROR", "cancelled": "CANCELLED"}
 _STATE = ("QUEUED", "RUNNING")
@@ -136,7 +137,9 @@ class DrivenRun(WorkloadRun):
         # built-in pattern's first submission runs.
         self.engine.env.process(self.process(self.client))
 
-    def submit_one(self, quantum: float | None) -> None:
+    def submit_one(self, quantum: float | None, group: Group | None = None) -> None:
+        """Submit the next job now: in the workload's own session (``group`` None) or in a
+        session, batch or none that a stepped workload opened itself (:mod:`sim.stepper`)."""
         engine = self.engine
         k = len(self.jobs) + 1
         q = self.quantum.next() if quantum is None else float(quantum)
@@ -144,10 +147,17 @@ class DrivenRun(WorkloadRun):
         self.outstanding += 1
         # The handle exists before the job can be final (a rejection is final at once).
         self._next_final = final
-        if self.reject_reason:
-            job = engine.reject(self, k, q, self.reject_reason)
+        if group is None:
+            session, reject = self.session, self.reject_reason
+        else:  # the jobs table reads each job's mode from its submit text
+            session, reject = group.session, group.reject_reason
+            own, self.submit_detail = self.submit_detail, group.submit_detail
+        if reject:
+            job = engine.reject(self, k, q, reject)
         else:
-            job = engine.submit(self, k, q, self.session)
+            job = engine.submit(self, k, q, session)
+        if group is not None:
+            self.submit_detail = own
         self.jobs.append(job)
         handle = self.handles.get(job)
         if handle is None:
