@@ -28,16 +28,17 @@ the tables are the ones a built-in workload doing the same would give (tests/tes
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .workloads import WorkloadRun
+from .workloads import WorkloadRun, run_mode
 
 if TYPE_CHECKING:
     import simpy
 
     from .engine import Engine, Job
     from .kernel import Kernel
-    from .stepper import Group
+    from .sessions import Session
 
 _STATUS = {"done": "DONE", "error": "ERROR", "cancelled": "CANCELLED"}
 _STATE = ("QUEUED", "RUNNING")
@@ -64,6 +65,21 @@ class JobHandle:
 
     def __repr__(self) -> str:
         return f"<JobHandle {self.id} {self.status}>"
+
+
+@dataclass
+class Group:
+    """What a workload submits into when it opens its own sessions (a stepped workload,
+    :mod:`sim.stepper`, or a recorded ``trace``): a session, a batch or plain jobs."""
+
+    mode: str  # the mode its jobs run in (job | session | batch), after R21/R24
+    session: Session | None
+    reject_reason: str  # R21: refused outright under some profiles
+    submit_detail: str
+
+    @property
+    def id(self) -> str | None:
+        return self.session.id if self.session is not None else None
 
 
 class Client:
@@ -127,6 +143,7 @@ class DrivenRun(WorkloadRun):
         self.iterative = True  # the engine tells on_final about every job (no fast path)
         self.handles: dict[Job, JobHandle] = {}
         self.client = Client(self)
+        self.groups = 0  # sessions and batches opened by open_group()
 
     def begin(self) -> None:
         self.hold_and_open()  # the process may submit until it returns
@@ -162,6 +179,21 @@ class DrivenRun(WorkloadRun):
         handle = self.handles.get(job)
         if handle is None:
             self.handles[job] = JobHandle(job, final)
+
+    def open_group(self, mode: str, max_time: float | None = None) -> Group:
+        """Open a session, a batch or a plain-jobs group now, as a program's
+        ``Session(backend)`` / ``Batch(backend)`` does: R21 and R24 decide the mode its jobs
+        actually run in; a session opens at once (R22's idle clock starts)."""
+        engine = self.engine
+        plan = engine.instances[engine.user_instance[self.user]].plan
+        actual, reject = run_mode(mode, engine.knobs, plan)
+        session = None
+        if actual in ("session", "batch") and not reject:
+            self.groups += 1
+            sid = f"{self.name}:{actual}:{self.groups}"
+            session = self._make_session(plan, actual, sid, max_time)
+            engine.open_session(session)
+        return Group(actual, session, reject, f"workload={self.name};mode={actual};quantum=")
 
     def done_submitting(self) -> None:
         self._done_submitting()

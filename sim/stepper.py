@@ -27,17 +27,14 @@ backend still picks its next job only after everything due at that instant (sim.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .client import DrivenRun, JobHandle
+from .client import DrivenRun, Group, JobHandle
 from .scenario import Workload
-from .workloads import run_mode
 
 if TYPE_CHECKING:
     from .engine import Engine
     from .results import Result
-    from .sessions import Session
 
 
 def _idle(client):
@@ -47,20 +44,6 @@ def _idle(client):
     client._run.began = True
     return
     yield  # makes this a generator
-
-
-@dataclass
-class Group:
-    """What a stepped workload submits into: a session, a batch or nothing (plain jobs)."""
-
-    mode: str  # the mode its jobs run in (job | session | batch), after R21/R24
-    session: Session | None
-    reject_reason: str  # R21: refused outright under some profiles
-    submit_detail: str
-
-    @property
-    def id(self) -> str | None:
-        return self.session.id if self.session is not None else None
 
 
 class Stepper:
@@ -74,7 +57,6 @@ class Stepper:
             engine.drive(name, _idle)
         engine.prepare()
         self.env = engine.env
-        self._groups: dict[str, int] = {}
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -144,19 +126,8 @@ class Stepper:
 
     def open_group(self, workload: str, mode: str, max_time: float | None = None) -> Group:
         """Open a session (``mode="session"``), a batch or a plain-jobs group for the workload
-        now, like ``Session(backend)`` / ``Batch(backend)``. R21 and R24 decide the mode its
-        jobs actually run in; the session is opened at once (R22's idle clock starts)."""
-        run = self._run(workload)
-        engine = self.engine
-        plan = engine.instances[engine.user_instance[run.user]].plan
-        actual, reject = run_mode(mode, engine.knobs, plan)
-        session = None
-        if actual in ("session", "batch") and not reject:
-            n = self._groups[workload] = self._groups.get(workload, 0) + 1
-            session = run._make_session(plan, actual, f"{workload}:{actual}:{n}", max_time)
-            engine.open_session(session)
-        detail = f"workload={run.name};mode={actual};quantum="
-        return Group(actual, session, reject, detail)
+        now, like ``Session(backend)`` / ``Batch(backend)`` (see DrivenRun.open_group)."""
+        return self._run(workload).open_group(mode, max_time)
 
     def submit(self, workload: str, quantum: float | None = None,
                group: Group | None = None) -> JobHandle:  # fmt: skip
