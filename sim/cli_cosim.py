@@ -10,7 +10,7 @@ import sys
 
 from .units import format_duration
 
-COMMANDS = ("cosim",)
+COMMANDS = ("cosim", "record")
 
 
 def _finite(text: str) -> float:
@@ -60,6 +60,14 @@ def add_parsers(sub) -> None:
     )
     c.add_argument("--start", help="when the script starts (a duration; default: the replaced "
                    "workload's start, else 0)")  # fmt: skip
+    r = sub.add_parser("record", help="run a qiskit-ibm-runtime script once (no queue) and "
+                       "write its submit pattern as a `trace` workload")  # fmt: skip
+    r.add_argument("script")
+    r.add_argument("--out", required=True, help="the workload YAML file to write")
+    r.add_argument("--device", default=DEFAULT_DEVICE)
+    r.add_argument("--think", choices=("cpu", "wall"), default="cpu")
+    r.add_argument("--think-scale", type=_finite, default=1.0)
+    r.add_argument("--seed", type=int, default=0)
 
 
 def summary_text(cosim, result) -> str:
@@ -81,8 +89,32 @@ def summary_text(cosim, result) -> str:
     ])  # fmt: skip
 
 
+def record_main(args) -> int:
+    from pathlib import Path
+
+    from .cosim import CosimError, record
+    from .trace import workload_yaml
+
+    try:
+        spec = record(args.script, device=args.device, think=args.think,
+                      think_scale=args.think_scale, seed=args.seed)  # fmt: skip
+    except CosimError as err:
+        sys.stdout.flush()
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True)
+    out.write_text(workload_yaml(spec), encoding="utf-8")
+    print(f"recorded {spec.trace_jobs} jobs in {len(spec.trace)} steps: wrote {out}")
+    return 0
+
+
 def main(args) -> int:
     from .cosim import Cosim, CosimError
+
+    if args.command == "record":
+        return record_main(args)
     from .scenario import ScenarioError, load, seed_problem
     from .units import parse_duration
 
@@ -110,7 +142,7 @@ def main(args) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(summary_text(cosim, result))
-    if args.out:
-        for path in result.save(args.out):
-            print(f"wrote {path}")
+    out = args.out or f"out/cosim/{cosim.name}-{cosim.mode}"
+    for path in result.save(out):
+        print(f"wrote {path}")
     return 0
