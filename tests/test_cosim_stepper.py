@@ -161,3 +161,20 @@ def test_wait_returns_queued_when_the_run_ends_first():
     stepper.done("prog")
     assert stepper.wait(job) == "QUEUED"
     assert stepper.over
+
+
+def test_the_readme_example_runs():
+    """README, "The engine stepped from outside": the block runs and the VQE's one job is
+    in the tables, submitted at its start (30m) in its session."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### The engine stepped from outside") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    jobs = namespace["result"].jobs
+    vqe = jobs[jobs.workload == "vqe"]
+    assert len(vqe) == 1 and vqe.iloc[0]["submitted"] == 1800
+    assert vqe.iloc[0]["quantum_seconds"] == 20 and vqe.iloc[0]["mode"] == "session"
