@@ -206,3 +206,20 @@ def read_workload(text: str | bytes, source: str = "workload") -> Workload:
     if problems:
         raise ScenarioError(problems)
     return spec
+
+
+# The arms of "Your program" (the dashboard): the recorded program three ways, as --mode does.
+ARMS = {"session": "session", "batch": "batch", "plain jobs": "job"}
+
+
+def variants(
+    scenario: Scenario,
+    spec: Workload,
+    backend: str | None = None,
+    user: str | None = None,
+    start: float | None = None,
+) -> dict[str, Scenario]:
+    """The trace placed on ``backend`` of ``scenario`` as a session, a batch and plain jobs
+    (same seed: the other workloads draw the same, R33). Keys are the arms' labels."""
+    return {label: place(scenario, trace_as(spec, mode), backend, user, start)
+            for label, mode in ARMS.items()}  # fmt: skip
