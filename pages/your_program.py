@@ -8,9 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 import sim
-from sim import compare
-from sim.trace import ARMS, read_workload, variants
-from sim.units import format_duration, parse_duration
+from sim.experiments import compare
+from sim.kernel.trace import ARMS, read_workload, variants
+from sim.model.units import format_duration, parse_duration
 from ui import comparison, sidebar, state, widgets
 from ui.text import md
 

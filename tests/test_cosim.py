@@ -1,6 +1,7 @@
-"""Co-simulation of real qiskit-ibm-runtime scripts (sim.cosim, issue 17): the examples under
-`python -m sim cosim`, paired --mode runs, think time in virtual time worked out by hand, and
-the errors (a script that raises, submits nothing, or uses an API we do not simulate)."""
+"""Co-simulation of real qiskit-ibm-runtime scripts (sim.experiments.cosim, issue 17): the
+examples under `python -m sim cosim`, paired --mode runs, think time in virtual time worked
+out by hand, and the errors (a script that raises, submits nothing, or uses an API we do not
+simulate)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.cli import main
-from sim.cosim import Cosim, job_executions
-from sim.estimate import quantum_seconds
+from sim.cli.main import main
+from sim.experiments.cosim import Cosim, job_executions
+from sim.model.estimate import quantum_seconds
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PRESET = "preset:vqe-vs-background"

@@ -1,11 +1,11 @@
-"""IBM's estimate of a job's quantum seconds (sim.estimate, R38; page estimate-job-run-time):
+"""IBM's estimate of a job's quantum seconds (sim.model.estimate, R38; page estimate-job-run-time):
 about 2 s per job + (rep_delay + circuit duration) × executions. Expected values by hand."""
 
 from __future__ import annotations
 
 import pytest
 
-from sim.estimate import precision_shots, quantum_seconds
+from sim.model.estimate import precision_shots, quantum_seconds
 
 
 def test_one_circuit_by_hand():

@@ -1,4 +1,4 @@
-"""The engine stepped from outside (sim.stepper, issue 17): a driver that owns the loop —
+"""The engine stepped from outside (sim.kernel.stepper, issue 17): a driver that owns the loop —
 as a co-simulated script does — and submits exactly what a built-in pattern submits, with the
 same quantum and think draws, gives the same tables as the built-in pattern (R30, R33)."""
 
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.engine import Engine
-from sim.scenario import Workload
-from sim.stepper import Stepper
+from sim.kernel.engine import Engine
+from sim.kernel.stepper import Stepper
+from sim.model.scenario import Workload
 
 TABLES = ("jobs", "sessions", "timeline", "events")
 
@@ -38,7 +38,7 @@ def stepped_iterative(scenario, seed: int, name: str) -> sim.Result:
             break
         stepper.advance(run.classical.next())  # the same think draw as the pattern's
     stepper.done(name)
-    return stepper.result()
+    return sim.Result.of(engine)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_a_stepped_driver_differs_when_it_thinks_longer():
             break
         stepper.advance(run.classical.next() + 1.0)
     stepper.done("vqe")
-    got = stepper.result().jobs
+    got = sim.Result.of(engine).jobs
     expected = sim.run(scenario, seed=7).jobs
     vqe = got[got.workload == "vqe"]
     assert not vqe["submitted"].equals(expected[expected.workload == "vqe"]["submitted"])
@@ -136,7 +136,7 @@ def test_groups_opened_from_outside_by_hand():
     stepper.wait(stepper.submit("prog", 1, plain))
     stepper.close(batch)
     stepper.done("prog")
-    result = stepper.result()
+    result = sim.Result.of(engine)
     jobs = result.jobs.set_index("job_id")
     assert jobs.loc["prog.1", ["submitted", "started", "finished"]].tolist() == [10, 100, 105]
     assert jobs.loc["prog.2", ["started", "finished"]].tolist() == [125, 130]

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.cli import main
-from sim.cosim import Cosim, record
-from sim.scenario import ScenarioError
-from sim.trace import place, read_workload, trace_as, workload_yaml
+from sim.cli.main import main
+from sim.experiments.cosim import Cosim, record
+from sim.kernel.trace import place, read_workload, trace_as, workload_yaml
+from sim.model.scenario import ScenarioError
 
 # A session with three iterations, then two plain jobs submitted together and collected.
 SCRIPT = """
@@ -131,7 +131,7 @@ def test_the_cli_writes_a_workload_the_scenario_format_reads(script, tmp_path, c
     data["workloads"] = [w for w in data["workloads"] if w["user"] != "alice"]
     data["workloads"].append({**spec.model_dump(mode="json"), "user": "alice",
                               "backend": "ibm_alpha", "start": 1800})  # fmt: skip
-    result = sim.run(sim.scenario.from_dict(data))
+    result = sim.run(sim.from_dict(data))
     assert (result.jobs.workload == "prog").sum() == 5
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sim
-from sim.trace import read_workload, variants
+from sim.kernel.trace import read_workload, variants
 from tests.test_pages import specs, start
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vqe_session.trace.yaml"
