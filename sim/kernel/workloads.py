@@ -81,8 +81,8 @@ class WorkloadRun:
         s = Session(sid, self.name, self.user, self.instance, self.backend, mode, ittl,
                     max_time)  # fmt: skip
         # The workload's own session keeps its stream name (R33: the same draws as before).
-        s.rng = stream_rng(self.engine.seed, self.name if sid == f"{self.name}:{mode}" else sid,
-                           "session_order")  # fmt: skip
+        stream = self.name if sid == f"{self.name}:{mode}" else sid
+        s.rng = stream_rng(self.engine.seed, stream, "session_order")
         return s
 
     # --- driving the pattern ----------------------------------------------------------------
