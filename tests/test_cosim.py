@@ -308,3 +308,32 @@ def test_bad_options_exit_2_naming_them(capsys, args, message):
 def test_missing_script_exits_2(capsys):
     assert main(["cosim", "no/such/script.py", "--scenario", PRESET]) == 2
     assert "SCRIPT: no such file" in capsys.readouterr().err
+
+
+def test_the_run_lasts_as_long_as_the_script(tmp_path):
+    """A scenario whose only workload is the script's user's: the run must not be over
+    before the script starts. By hand: a calibration at 10 s for 50 s holds the backend
+    10 → 60 (R25); the script's first job, submitted at 15 s, starts at 60 s."""
+    scenario = tiny().model_copy(
+        update={
+            "backends": [sim.Scenario.model_validate({
+                "backends": [{"name": "b", "calibrations": [{"at": "10s", "duration": "50s"}]}],
+                "instances": [{"name": "x"}], "users": [{"name": "x", "instance": "x"}],
+                "workloads": [{"name": "w", "user": "x", "backend": "b", "pattern": "batch",
+                               "jobs": 1, "quantum": 1}],
+            }).backends[0]],
+            "workloads": [w.model_copy(update={"user": "u"}) for w in tiny().workloads],
+        }
+    )  # fmt: skip
+    script = tmp_path / "prog.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    clock = types.ModuleType("thinkclock")
+    clock.now = 0.0
+    sys.modules["thinkclock"] = clock
+    try:
+        result = Cosim(scenario, script, user="u", start=0.0, clock=lambda: clock.now).run()
+    finally:
+        del sys.modules["thinkclock"]
+    jobs = result.jobs.set_index("job_id")
+    assert "other.1" not in jobs.index  # u's own workload left: the script is u's program
+    assert jobs.loc["prog.1", "submitted"] == 15 and jobs.loc["prog.1", "started"] == 60

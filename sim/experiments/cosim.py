@@ -363,7 +363,11 @@ class Cosim:
     def run(self):
         """Run the script; returns the result tables of the whole scenario."""
         real = _import_real()
-        self.stepper = Stepper(Engine(self.scenario, self.seed))
+        engine = Engine(self.scenario, self.seed)
+        # The run lasts at least as long as the script: without this, a scenario whose only
+        # workloads were the user's would be over at time 0 (nothing left to wait for).
+        engine.hold()
+        self.stepper = Stepper(engine)
         self.stepper.advance_to(self.start)
         shim = _shim_module(self, real)
         saved = {k: sys.modules.get(k) for k in ("qiskit_ibm_runtime",)}
@@ -410,7 +414,8 @@ class Cosim:
             self._step(Step("close", 0.0, group=self._implicit._index))
         self._step(Step("end", 0.0))
         self.stepper.done(self.run_name)
-        return Result.of(self.stepper.engine)
+        engine.release()
+        return Result.of(engine)
 
 
 def _script_line(err: BaseException, script: Path) -> str:
