@@ -277,6 +277,8 @@ def test_job_executions_count_bases_bindings_and_shots():
          "QiskitRuntimeService().backend('ibm_nowhere')\n",
          "the script asked for backend 'ibm_nowhere'"),
         ("import sys\nsys.exit(3)\n", "the script exited with status 3"),
+        ("from qiskit_ibm_runtime.executor_sampler import Sampler\n",
+         "qiskit_ibm_runtime.executor_sampler.Sampler is not simulated"),
     ],
 )  # fmt: skip
 def test_bad_scripts_exit_2_with_a_message(tmp_path, capsys, source, message):

@@ -52,6 +52,12 @@ from ..model.estimate import (
 from ..model.scenario import Scenario, Workload
 
 MODES = ("as-written", "session", "batch", "job")
+# Submodules that talk to the service in ways not simulated (the executor-based primitives,
+# the noise learners, calibration jobs): importing anything from them names what is missing.
+_BLOCKED = (
+    "executor", "executor_sampler", "executor_estimator", "executor_noise_learner",
+    "noise_learner", "noise_learner_v3", "quantum_program", "calibrator",
+)  # fmt: skip
 DEFAULT_DEVICE = "fake_manila"  # 5 qubits: Aer answers in a fraction of a second
 # Virtual time 0 as a date, for the timestamps jobs and sessions report (metrics()).
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
@@ -370,7 +376,9 @@ class Cosim:
         self.stepper = Stepper(engine)
         self.stepper.advance_to(self.start)
         shim = _shim_module(self, real)
-        saved = {k: sys.modules.get(k) for k in ("qiskit_ibm_runtime",)}
+        blocked = {f"qiskit_ibm_runtime.{m}": _blocked_module(m) for m in _BLOCKED}
+        saved = {k: sys.modules.get(k) for k in ("qiskit_ibm_runtime", *blocked)}
+        sys.modules.update(blocked)
         argv, path0 = sys.argv, list(sys.path)
         sys.modules["qiskit_ibm_runtime"] = shim
         sys.argv = [str(self.script)]
@@ -792,6 +800,20 @@ def _opt(read: Callable):
 
 class _Shim(types.ModuleType):
     pass
+
+
+def _blocked_module(name: str) -> types.ModuleType:
+    """``qiskit_ibm_runtime.NAME`` during a run: any name taken from it is not simulated."""
+    mod = _Shim(f"qiskit_ibm_runtime.{name}")
+    mod.__path__ = []  # a package: its own submodules are blocked the same way when imported
+
+    def __getattr__(attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise UnsupportedAPI(f"qiskit_ibm_runtime.{name}.{attr}")
+
+    mod.__getattr__ = __getattr__
+    return mod
 
 
 def _shim_module(cosim: Cosim, real) -> types.ModuleType:
