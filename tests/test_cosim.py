@@ -339,3 +339,56 @@ def test_the_run_lasts_as_long_as_the_script(tmp_path):
     jobs = result.jobs.set_index("job_id")
     assert "other.1" not in jobs.index  # u's own workload left: the script is u's program
     assert jobs.loc["prog.1", "submitted"] == 15 and jobs.loc["prog.1", "started"] == 60
+
+
+MAX_TIME_SCRIPT = """
+import thinkclock
+from qiskit import QuantumCircuit
+from qiskit.transpiler import generate_preset_pass_manager
+from qiskit_ibm_runtime import QiskitRuntimeService, SamplerV2, Session
+
+backend = QiskitRuntimeService().backend("b")
+qc = QuantumCircuit(2)
+qc.h(0)
+qc.cx(0, 1)
+qc.measure_all()
+isa = generate_preset_pass_manager(backend=backend, optimization_level=1).run(qc)
+with Session(backend=backend, max_time=5) as session:
+    sampler = SamplerV2(mode=session)
+    first = sampler.run([isa], shots=1000)
+    first.result()
+    print("first", first.status(), session.details()["state"])
+    thinkclock.now += 4.0
+    second = sampler.run([isa], shots=1000)
+    try:
+        second.result()
+    except Exception as err:
+        print("second", second.status(), type(err).__name__, "session_max_time" in str(err))
+    print("session", session.status())
+"""
+
+
+def test_session_max_time_by_hand(tmp_path, capsys):
+    """Session(max_time=5) opened at 200 s (the backend is free: other.1 ended at 100): the
+    first job starts at once, so the max_time clock runs 200 → 205 (R12); the job lasts
+    q ≈ 2.3 s; the script thinks 4 s, so its second job comes at 206.3 s, after the session
+    ended at max_time: it is refused, ERROR session_max_time (R16), and result() raises."""
+    script = tmp_path / "prog.py"
+    script.write_text(MAX_TIME_SCRIPT, encoding="utf-8")
+    clock = types.ModuleType("thinkclock")
+    clock.now = 0.0
+    sys.modules["thinkclock"] = clock
+    try:
+        result = Cosim(tiny(), script, user="u", start=200.0, clock=lambda: clock.now).run()
+    finally:
+        del sys.modules["thinkclock"]
+    out = capsys.readouterr().out
+    assert "first DONE active" in out
+    assert "second ERROR RuntimeJobFailureError True" in out
+    assert "session Closed" in out
+    jobs = result.jobs.set_index("job_id")
+    assert jobs.loc["prog.1", "started"] == 200
+    assert jobs.loc["prog.2", "status"] == "ERROR"
+    assert jobs.loc["prog.2", "reason"] == "session_max_time"
+    session = result.sessions.iloc[-1]
+    assert session["end_reason"] == "max_time" and session["ended"] == 205
