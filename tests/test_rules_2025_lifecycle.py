@@ -387,9 +387,10 @@ def test_r39_a_reservation_for_a_cost_limited_instance_is_refused_naming_the_fie
 
 
 def test_r37_the_explanation_of_a_cancelled_running_job_cites_r37():
-    """"Why did this job wait?" reads the log: it.1 (cancelled at 30 while running) ended by
-    R37; bg.1 waited 1–30 behind the running it.1 (R1: the scheduler never pre-empts)."""
-    from sim.explain import explain
+    """The explanation ("why did this job wait?") reads the log: it.1, cancelled at 30 while
+    running, ended by R37; bg.1 waited 1–30 behind the running it.1 (R1: the scheduler never
+    pre-empts)."""
+    from sim.analysis.explain import explain
 
     r = run(CANCEL_WORKLOADS, rules=TODAY, actions=CANCEL_IT_1)
     assert "R37" in explain(r, "it.1").outcome_rules
