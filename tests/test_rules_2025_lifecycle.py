@@ -396,3 +396,26 @@ def test_r37_the_explanation_of_a_cancelled_running_job_cites_r37():
     assert "R37" in explain(r, "it.1").outcome_rules
     waited = explain(r, "bg.1")
     assert [(i.start, i.end, i.rules) for i in waited.intervals] == [(1.0, 30.0, ("R1",))]
+
+
+def test_r39_a_limit_reached_at_a_jobs_end_leaves_it_done_and_refuses_a_later_session():
+    """R39: A (payg, cost limit 12). j.1 (job mode, 10 s at 0) locks 0–12: its usage reaches
+    the limit exactly as it ends, so it is DONE (charged 12). `s`, a session workload starting
+    at 50, opens then and ends at once (end_reason cost_limit, never active); its job s.1,
+    submitted at 50, is refused: ERROR cost_limit, never ran."""
+    workloads = [
+        {"name": "j", "user": "a", "pattern": "batch", "mode": "job", "jobs": 1, "quantum": 10},
+        {"name": "s", "user": "a", "pattern": "iterative", "mode": "session", "jobs": 2,
+         "quantum": 10, "start": 50},
+    ]  # fmt: skip
+    instances = [{"name": "A", "plan": "payg", "cost_limit": 12}, {"name": "B"}]
+    r = run(workloads, rules=TODAY, instances=instances)
+    assert _span(r, "j.1") == (0.0, 12.0)
+    assert _status(r, "j.1") == ("DONE", "")
+    assert _charges(r) == {"j.1": 12.0}
+    s = session(r, "s:session")
+    assert (s["created"], s["ended"], s["end_reason"], s["activations"]) == (
+        50.0, 50.0, "cost_limit", 0)  # fmt: skip
+    assert _status(r, "s.1") == ("ERROR", "cost_limit")
+    assert _never_ran(r, "s.1")
+    assert sorted(r.jobs["job_id"]) == ["j.1", "s.1"]
