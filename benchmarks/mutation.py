@@ -74,12 +74,12 @@ MUTANTS: list[Mutant] = [
     Mutant("R2-one-queue", W, "self.backend = engine.backends[spec.backend]",
            "self.backend = next(iter(engine.backends.values()))",
            "every workload submits to the first backend"),
-    Mutant("R3-no-limit", E, "job.run_time = quantum if quantum <= limit else limit  # R3",
-           "job.run_time = quantum  # R3", "max_execution_time is not applied"),
+    Mutant("R3-no-limit", E, "job.run_time = need if need <= limit else limit  # R3",
+           "job.run_time = need  # R3", "max_execution_time is not applied"),
     Mutant("R3-system-limit", W, "self.limit = min(limit, knobs.job_time_limit)  # R3",
            "self.limit = limit  # R3", "the 3 h system limit is not applied"),
-    Mutant("R4-cut-is-done", E, 'self._finalize(job, "error", "max_execution_time")  # R3',
-           'self._finalize(job, "done")  # R3', "a job stopped at its limit ends DONE"),
+    Mutant("R4-cut-is-done", E, 'self._finalize(job, self._time_limit_event, "max_execution_time")',
+           'self._finalize(job, "done")', "a job stopped at its limit ends DONE"),
     Mutant("R4-until", E, "        self.stopped = True\n", "        self.stopped = False\n",
            "`until` is ignored: jobs start after it, none is left QUEUED"),
     # --- fair share (R5–R10) ---
@@ -276,6 +276,21 @@ MUTANTS: list[Mutant] = [
            "the shuffled session order is not seeded"),
     Mutant("R33-seed-ignored", W, "        seed = engine.seed\n", "        seed = 0\n",
            "the scenario's seed does not change the draws"),
+    # --- today's platform: a job's life cycle and its billing (R37–R39) ---
+    Mutant("R37-no-stop", E, "elif job.state == RUNNING and self.knobs.cancel_running_jobs:",
+           "elif False:", "a cancel_job on a running job does nothing (ibm-2025)"),
+    Mutant("R38-no-overhead", E, "need = quantum + wl.overhead if wl.overhead else quantum",
+           "need = quantum", "the per-job overhead neither locks the QPU nor is billed"),
+    Mutant("R38-error-status", E, 'self._time_limit_event = "cancelled" if cancelled else "error"',
+           'self._time_limit_event = "error"', "max_execution_time ends ERROR under ibm-2025"),
+    Mutant("R38-stop-charges-all", E, "self._charge_job(b, job, b.since, now - b.since)",
+           "self._charge_job(b, job, b.since, job.run_time)",
+           "a stopped job is charged its whole planned lock, not what it used"),
+    Mutant("R39-session-free", E,
+           "self._meter(s.instance, 1)  # R38: an active session bills its wall clock", "pass",
+           "an active session does not count against the cost limit"),
+    Mutant("R39-no-stop", E, '                self._stop_running(job, "cost_limit")',
+           "                pass", "the cost limit lets the running job finish"),
 ]
 # fmt: on
 
