@@ -48,3 +48,13 @@ def test_negative_inputs_are_refused():
         quantum_seconds([(-1e-6, 10)])
     with pytest.raises(ValueError):
         quantum_seconds([(1e-6, 10)], rep_delay=-1)
+
+
+def test_the_engine_gets_the_estimate_without_an_overhead_it_adds_itself():
+    # ibm-2024 adds no overhead: the engine runs the whole 3.028096 s estimate. ibm-2025 adds
+    # 2 s per job itself (R38): it is handed 1.028096 s and locks the QPU for 3.028096 s.
+    from sim.model.estimate import engine_quantum
+
+    assert engine_quantum(3.028096, 0.0) == 3.028096
+    assert engine_quantum(3.028096, 2.0) == pytest.approx(1.028096, abs=1e-12)
+    assert engine_quantum(1.5, 2.0) == 0.0  # never negative

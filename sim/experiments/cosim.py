@@ -46,6 +46,7 @@ from ..model.estimate import (
     DEFAULT_PRECISION,
     DEFAULT_REP_DELAY,
     DEFAULT_SHOTS,
+    engine_quantum,
     precision_shots,
     quantum_seconds,
 )
@@ -339,7 +340,10 @@ class Cosim:
                 f"the scenario stopped (until) at {self.stepper.now:g} s before the script's "
                 f"job {len(self.handles) + 1} could be submitted"
             )
-        handle = self.stepper.submit(name, quantum, group)
+        # ``quantum`` is IBM's estimate, its per-job overhead included; a profile whose
+        # engine adds the overhead itself (R38) gets it without (sim.model.estimate).
+        overhead = self.stepper.engine.knobs.job_overhead_seconds
+        handle = self.stepper.submit(name, engine_quantum(quantum, overhead), group)
         k = len(self.handles) + 1
         self.handles.append(handle)
         env = self.stepper.env

@@ -76,7 +76,6 @@ class Group:
     mode: str  # the mode its jobs run in (job | session | batch), after R21/R24
     session: Session | None
     reject_reason: str  # R21: refused outright under some profiles
-    submit_detail: str
 
     @property
     def id(self) -> str | None:
@@ -167,15 +166,15 @@ class DrivenRun(WorkloadRun):
         self._next_final = final
         if group is None:
             session, reject = self.session, self.reject_reason
-        else:  # the jobs table reads each job's mode from its submit text
+        else:  # the submit event records the workload's mode: the group's, for this job
             session, reject = group.session, group.reject_reason
-            own, self.submit_detail = self.submit_detail, group.submit_detail
+            own, self.mode = self.mode, group.mode
         if reject:
             job = engine.reject(self, k, q, reject)
         else:
             job = engine.submit(self, k, q, session)
         if group is not None:
-            self.submit_detail = own
+            self.mode = own
         self.jobs.append(job)
         handle = self.handles.get(job)
         if handle is None:
@@ -194,7 +193,7 @@ class DrivenRun(WorkloadRun):
             sid = f"{self.name}:{actual}:{self.groups}"
             session = self._make_session(plan, actual, sid, max_time)
             engine.open_session(session)
-        return Group(actual, session, reject, f"workload={self.name};mode={actual};quantum=")
+        return Group(actual, session, reject)
 
     def done_submitting(self) -> None:
         self._done_submitting()

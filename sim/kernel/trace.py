@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..model.estimate import engine_quantum
 from ..model.scenario import (
     Problem,
     Scenario,
@@ -63,7 +64,9 @@ def replay(client: Client) -> Generator:
                 if plain is None:
                     plain = run.open_group("job")
                 group = plain
-            run.submit_one(step.quantum, group)
+            # The recorded estimate includes IBM's per-job overhead; a profile whose engine
+            # adds it (R38) gets the rest (as the co-simulation does).
+            run.submit_one(engine_quantum(step.quantum, run.overhead), group)
             handle = run.handles[run.jobs[-1]]
             k = len(handles) + 1
             handles.append(handle)

@@ -44,6 +44,14 @@ def quantum_seconds(
     return total
 
 
+def engine_quantum(estimate: float, engine_overhead: float) -> float:
+    """The quantum seconds to hand the engine for a job whose estimate (overhead included)
+    is ``estimate``: a profile whose engine adds the per-job overhead itself (``ibm-2025``,
+    ``job_overhead_seconds``, R38) gets the estimate without it, so that the QPU is locked
+    for the estimate either way, never the overhead twice."""
+    return max(0.0, estimate - engine_overhead)
+
+
 def precision_shots(precision: float) -> int:
     """The shots an Estimator needs for a target ``precision`` ε: ⌈1/ε²⌉ (standard error of
     an observable of eigenvalues ±1 is at most 1/√shots)."""

@@ -228,7 +228,7 @@ class TraceStep(_Model):
     group: int = Field(default=0, ge=0)  # 0: no session or batch
     mode: Literal["session", "batch", "job"] | None = None  # open: what the program opened
     max_time: float | None = None  # open
-    quantum: float | None = None  # job: its quantum seconds
+    quantum: float | None = None  # job: IBM's estimate of its QPU time, 2 s overhead included
 
     _read, _write = _durations("think", "max_time", "quantum")
 
