@@ -12,7 +12,7 @@ import pytest
 
 import sim
 from sim.cli.main import main
-from sim.experiments.cosim import Cosim, record
+from sim.cosim import Cosim, record
 from sim.kernel.trace import place, read_workload, trace_as, workload_yaml
 from sim.model.scenario import ScenarioError
 

@@ -1,5 +1,5 @@
 """``python -m sim cosim SCRIPT.py --scenario S`` (and ``record``): a real qiskit-ibm-runtime
-script against the simulated queue (sim.experiments.cosim). Exit 0 success, 2 bad input or a
+script against the simulated queue (sim.cosim). Exit 0 success, 2 bad input or a
 script the co-simulation cannot run (it raised, used an API we do not simulate, submitted
 nothing)."""
 
@@ -22,7 +22,7 @@ def _finite(text: str) -> float:
 
 
 def add_parsers(sub) -> None:
-    from ..experiments.cosim import DEFAULT_DEVICE, MODES
+    from ..cosim import DEFAULT_DEVICE, MODES
 
     c = sub.add_parser("cosim", help="run a qiskit-ibm-runtime script against the simulated queue")
     c.add_argument("script", help="the Python script, run unmodified")
@@ -72,7 +72,7 @@ def add_parsers(sub) -> None:
 
 
 def summary_text(cosim, result) -> str:
-    from ..experiments.cosim import script_summary
+    from ..cosim import script_summary
 
     s = script_summary(result, cosim.name)
     wall = cosim.script_end - cosim.script_start
@@ -93,7 +93,7 @@ def summary_text(cosim, result) -> str:
 def record_main(args) -> int:
     from pathlib import Path
 
-    from ..experiments.cosim import CosimError, record
+    from ..cosim import CosimError, record
     from ..kernel.trace import workload_yaml
 
     try:
@@ -112,7 +112,7 @@ def record_main(args) -> int:
 
 
 def main(args) -> int:
-    from ..experiments.cosim import Cosim, CosimError
+    from ..cosim import Cosim, CosimError
 
     if args.command == "record":
         return record_main(args)

@@ -1,7 +1,7 @@
 """The engine stepped from outside: advance virtual time, submit at the current instant, query.
 
 :mod:`sim.kernel.client` runs a workload as a SimPy process *inside* the run. A real program —
-a Qiskit script co-simulated by :mod:`sim.experiments.cosim` — cannot be a generator: it is
+a Qiskit script co-simulated by :mod:`sim.cosim` — cannot be a generator: it is
 ordinary code that calls ``job.result()`` and expects to get an answer back. So the roles turn
 round: the program owns the loop and the engine is advanced from it, between its calls::
 

@@ -9,7 +9,7 @@ placed on a busier backend waits longer between its jobs exactly where the progr
 
 - :func:`replay` is the workload's SimPy process (the engine runs a ``trace`` workload
   through :class:`sim.kernel.client.DrivenRun`).
-- :func:`steps_from_cosim` turns a co-simulation's steps (sim.experiments.cosim) into trace steps.
+- :func:`steps_from_cosim` turns a co-simulation's steps (sim.cosim) into trace steps.
 - :func:`trace_as` maps a trace to session / batch / plain jobs (what ``cosim --mode`` does
   to the script), :func:`place` puts a trace on a scenario's backend, as its user's program.
 """
@@ -86,7 +86,7 @@ def replay(client: Client) -> Generator:
 
 
 def steps_from_cosim(steps: Iterable) -> list[TraceStep]:
-    """A co-simulation's steps (:class:`sim.experiments.cosim.Step`) as trace steps."""
+    """A co-simulation's steps (:class:`sim.cosim.steps.Step`) as trace steps."""
     out = []
     for s in steps:
         fields: dict[str, Any] = {"do": s.kind, "think": s.think}

@@ -12,7 +12,7 @@ Estimator has no shots of its own: its ``precision`` ε becomes ⌈1/ε²⌉ sho
 standard error of a ±1-valued observable), and each parameter binding needs one circuit per
 measurement basis — a group of observables' Pauli terms that commute qubit by qubit.
 
-This module is pure arithmetic (no qiskit): :mod:`sim.experiments.cosim` turns a job's PUBs into
+This module is pure arithmetic (no qiskit): :mod:`sim.cosim` turns a job's PUBs into
 ``(circuit_duration, executions)`` pairs with qiskit and calls :func:`quantum_seconds`.
 """
 
