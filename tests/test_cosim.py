@@ -33,14 +33,15 @@ def cosim(capsys, tmp_path, script, *args):
 
 @pytest.fixture(scope="module")
 def vqe_runs(tmp_path_factory):
-    """The VQE example as written (a Session) and in job mode, same seed: a paired run."""
+    """The VQE example as written (a Session) and in job mode, same seed: a paired run,
+    started at 1 h, when the preset's background streams have a backlog (README's demo)."""
     runs = {}
     for mode in ("as-written", "job"):
         tmp = tmp_path_factory.mktemp(mode)
         capture = _Capture()
         with capture:
             code = main(["cosim", str(EXAMPLES / "vqe_session.py"), "--scenario", PRESET,
-                         "--mode", mode, "--out", str(tmp)])  # fmt: skip
+                         "--mode", mode, "--start", "1h", "--out", str(tmp)])  # fmt: skip
         runs[mode] = (code, capture.text, pd.read_csv(tmp / "jobs.csv"),
                       pd.read_csv(tmp / "sessions.csv"))  # fmt: skip
     return runs
@@ -70,6 +71,7 @@ def test_vqe_session_prints_its_optimisation_and_the_summary(vqe_runs):
         assert part in out
     mine = jobs[jobs.workload == "vqe_session"]
     assert len(mine) == 10 and (mine.status == "DONE").all()
+    assert mine["submitted"].min() >= 3600  # --start 1h
     assert set(mine["mode"]) == {"session"} and mine["session_id"].nunique() == 1
     # The preset's background streams run in the same tables; its own `vqe` loop was
     # alice's, replaced by the script.
@@ -110,6 +112,28 @@ def test_mode_job_is_the_paired_comparison(vqe_runs):
         jobs_s[jobs_s.workload == "research"][bg].reset_index(drop=True),
         jobs_j[jobs_j.workload == "research"][bg].reset_index(drop=True),
     )
+
+
+def test_mode_job_competes_with_the_background(vqe_runs):
+    """At 1 h background jobs are waiting (the 45m calibration's backlog on top of about
+    60 % load). In the session the first job waits its turn, then the session holds the
+    backend between iterations (R13) and every later job starts as submitted. As plain jobs,
+    each next job is submitted a few ms after the previous result — after the dispatcher has
+    already started a waiting background job (R1) — so it queues behind the backlog: the
+    later jobs wait, background jobs run between them, and the makespan grows."""
+    _, _, jobs_s, _ = vqe_runs["as-written"]
+    _, _, jobs_j, _ = vqe_runs["job"]
+    mine_s = jobs_s[jobs_s.workload == "vqe_session"]
+    mine_j = jobs_j[jobs_j.workload == "vqe_session"]
+    assert mine_s["wait"].iloc[0] > 0  # the backlog is there at 1 h, for both arms
+    assert (mine_s["wait"].iloc[1:] == 0).all()
+    assert (mine_j["wait"].iloc[1:] > 0).all()
+    span_s = mine_s["finished"].max() - mine_s["submitted"].min()
+    span_j = mine_j["finished"].max() - mine_j["submitted"].min()
+    assert span_j > span_s + mine_j["wait"].iloc[1:].sum() / 2
+    bg = jobs_j[jobs_j.workload != "vqe_session"]
+    between = bg[(bg.started > mine_j["started"].min()) & (bg.started < mine_j["finished"].max())]
+    assert len(between) >= 9  # at least one before each later job
 
 
 def test_scan_batch_submits_together_in_one_batch(capsys, tmp_path):
@@ -224,6 +248,26 @@ def test_think_time_and_queue_by_hand(tmp_path, capsys, scale):
     assert list(jobs.loc[["prog.1", "prog.2"], "mode"]) == ["job", "job"]
 
 
+def test_classical_seconds_after_each_result_by_hand(tmp_path, capsys):
+    """--classical 30 s, by hand (the script's clock moves 5, 10 and 7 s as above):
+    - prog.1 at 15 s, waits for other.1 until 100, ends at 100 + q;
+    - the script's next call (job.status() in its print) comes after the result: the
+      30 s of classical work pass first; then it thinks 7 s: prog.2 at 100 + q + 37,
+      on a free backend it runs at once and ends at 100 + 2q + 37;
+    - job2.metrics() after job2's result: 30 s more, so the script ends at 100 + 2q + 67.
+    Its think time is 5 + 10 + 7 + 2 × 30 = 82 s."""
+    c, result = run_script(tmp_path, SCRIPT, classical=30.0)
+    assert "first prog.1 DONE 1000" in capsys.readouterr().out
+    q = result.jobs.set_index("job_id").loc["prog.1", "quantum_seconds"]
+    jobs = result.jobs.set_index("job_id")
+    assert jobs.loc["prog.1", "submitted"] == pytest.approx(15)
+    assert jobs.loc["prog.1", "finished"] == pytest.approx(100 + q)
+    assert jobs.loc["prog.2", "submitted"] == pytest.approx(100 + q + 37)
+    assert jobs.loc["prog.2", "finished"] == pytest.approx(100 + 2 * q + 37)
+    assert c.script_end == pytest.approx(100 + 2 * q + 67)
+    assert c.think_total == pytest.approx(82)
+
+
 def _bell_isa(device):
     from qiskit import QuantumCircuit
     from qiskit.transpiler import generate_preset_pass_manager
@@ -298,6 +342,8 @@ def test_bad_scripts_exit_2_with_a_message(tmp_path, capsys, source, message):
         (["--backend", "nope"], "--backend: unknown backend 'nope'"),
         (["--user", "zed"], "--user: unknown user 'zed'"),
         (["--device", "fake_nowhere"], "--device: unknown fake device 'fake_nowhere'"),
+        (["--classical=-5s"], "--classical: a duration cannot be negative"),
+        (["--classical", "soon"], "--classical: malformed duration 'soon'"),
     ],
 )
 def test_bad_options_exit_2_naming_them(capsys, args, message):

@@ -54,6 +54,11 @@ def add_parsers(sub) -> None:
         help="multiply the measured think time (a faster or slower client)",
     )
     c.add_argument(
+        "--classical",
+        help="a duration of classical work added after each job's result (e.g. 15s: the "
+        "classical step of a bigger problem than the script's; default 0)",
+    )
+    c.add_argument(
         "--device",
         default=DEFAULT_DEVICE,
         help=f"fake device from qiskit_ibm_runtime.fake_provider (default "
@@ -129,15 +134,19 @@ def main(args) -> int:
         for problem in err.problems:
             print(f"{args.scenario}: {problem}", file=sys.stderr)
         return 2
-    try:
-        start = parse_duration(args.start) if args.start is not None else None
-    except Exception as err:  # noqa: BLE001
-        print(f"--start: {err}", file=sys.stderr)
-        return 2
+    durations = {}
+    for flag, text in (("--start", args.start), ("--classical", args.classical)):
+        try:
+            durations[flag] = parse_duration(text) if text is not None else None
+        except Exception as err:  # noqa: BLE001
+            print(f"{flag}: {err}", file=sys.stderr)
+            return 2
+    start, classical = durations["--start"], durations["--classical"] or 0.0
     try:
         cosim = Cosim(scenario, args.script, seed=args.seed, backend=args.backend,
                       user=args.user, mode=args.mode, think=args.think,
-                      think_scale=args.think_scale, device=args.device, start=start)  # fmt: skip
+                      think_scale=args.think_scale, device=args.device, start=start,
+                      classical=classical)  # fmt: skip
         result = cosim.run()
     except CosimError as err:
         sys.stdout.flush()

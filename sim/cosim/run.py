@@ -12,7 +12,10 @@ the run, by the module of :mod:`sim.cosim.shim`, whose objects talk to the simul
   script's session, batch or none (``--mode`` maps them), with the quantum seconds of IBM's
   estimate for the job's circuits (:mod:`sim.cosim.circuits`, :mod:`sim.model.estimate`);
 - ``job.result()`` advances virtual time until the job is final (:meth:`Cosim.wait`) — the
-  scenario's other workloads run meanwhile.
+  scenario's other workloads run meanwhile;
+- ``classical`` seconds (``--classical``, default 0) are added to the think time after each
+  job's result: the classical step of a problem bigger than the script's own (the toy
+  example's optimiser thinks for milliseconds), stated instead of measured.
 
 The script's jobs form one workload named after the script; what it did is also kept as a
 list of steps (:attr:`Cosim.steps`, :mod:`sim.cosim.steps`) that ``sim record`` writes as a
@@ -46,13 +49,17 @@ from .steps import Step
 MODES = ("as-written", "session", "batch", "job")
 
 
-def _check_options(mode: str, think: str, think_scale: float, script: str | Path) -> None:
+def _check_options(
+    mode: str, think: str, think_scale: float, classical: float, script: str | Path
+) -> None:
     if mode not in MODES:
         raise CosimError(f"--mode: one of {', '.join(MODES)} (got {mode!r})")
     if think not in ("cpu", "wall"):
         raise CosimError(f"--think: cpu or wall (got {think!r})")
     if not (think_scale >= 0 and math.isfinite(think_scale)):
         raise CosimError(f"--think-scale: a number ≥ 0 (got {think_scale!r})")
+    if not (classical >= 0 and math.isfinite(classical)):
+        raise CosimError(f"--classical: a duration ≥ 0 (got {classical!r})")
     if not Path(script).is_file():
         raise CosimError(f"SCRIPT: no such file {str(script)!r}")
 
@@ -99,10 +106,13 @@ class Cosim:
         device: str = DEFAULT_DEVICE,
         start: float | None = None,
         clock: Callable[[], float] | None = None,
+        classical: float = 0.0,
     ):
         """``clock``: the think clock (seconds); None reads process CPU time (``think="cpu"``)
-        or the wall clock (``"wall"``). Tests give one the script moves by hand."""
-        _check_options(mode, think, think_scale, script)
+        or the wall clock (``"wall"``). Tests give one the script moves by hand.
+        ``classical``: seconds of think time added after each job's result (the first time
+        the script receives it)."""
+        _check_options(mode, think, think_scale, classical, script)
         self.script = Path(script)
         self.user = user = _script_user(scenario, user, backend)
         self.name = self.script.stem
@@ -120,6 +130,9 @@ class Cosim:
             clock = time.process_time if think == "cpu" else time.perf_counter
         self.clock = clock
         self.think_scale = think_scale
+        self.classical = float(classical)
+        self._owed = 0.0  # classical seconds of results received since the last call
+        self._received: set[int] = set()
         self.device_name = device
         self.devices: dict[str, Any] = {}
         self.stepper: Stepper | None = None
@@ -155,7 +168,8 @@ class Cosim:
                 self._mark = self.clock()
 
     def _let_think_pass(self) -> None:
-        spent = max(0.0, self.clock() - self._mark) * self.think_scale
+        spent = max(0.0, self.clock() - self._mark) * self.think_scale + self._owed
+        self._owed = 0.0
         self.think_total += spent
         if spent > 0:
             self.stepper.advance(spent)
@@ -232,6 +246,9 @@ class Cosim:
     def wait(self, k: int) -> str:
         status = self.stepper.wait(self.handles[k - 1])
         self._waits.append(k)
+        if k not in self._received:  # --classical: the script works on this result next
+            self._received.add(k)
+            self._owed += self.classical
         return status
 
     def plain_group(self, backend: str):
