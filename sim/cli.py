@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import cli_sweep, cli_teaching, presets
+from . import cli_sweep, cli_teaching, cli_trace, presets
 from .scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, load, seed_problem
 
 
@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("presets", help="list the built-in scenarios")
     cli_sweep.add_parser(sub)  # sim/cli_sweep.py: replications over a parameter grid
     cli_teaching.add_parsers(sub)  # sim/cli_teaching.py: explain, replay
+    cli_trace.add_parser(sub)  # sim/cli_trace.py: import, fit and validate job traces
     return p
 
 
@@ -53,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "sweep":
             return cli_sweep.main(args)
+        if args.command == "trace":
+            return cli_trace.main(args)
         if args.command in cli_teaching.COMMANDS:
             return cli_teaching.main(args)
         seed = getattr(args, "seed", None)
