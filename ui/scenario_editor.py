@@ -24,7 +24,7 @@ BASES = "editor_bases"  # widget key → the DataFrame the data editor was mount
 DURATION_HELP = "a duration: 90 (seconds), 90s, 20m, 1h 30m, 2d"
 DISTRIBUTION_HELP = (
     "30s, or {exponential: 20s}, {uniform: [45s, 90s]}, {normal: {mean: 40s, sd: 10s}}, "
-    "{lognormal: {mean: M, sd: S}}, {choice: [10s, 20s]}"
+    "{lognormal: {mean: M, sd: S}}, {gamma: {mean: M, sd: S}}, {choice: [10s, 20s]}"
 )
 TITLES = {
     "backends": ("Backends", "Quantum processors; each runs one job at a time (R1)."),

@@ -141,3 +141,21 @@ class Columns:
             np.asarray(self.batch, dtype=float)[order],
             np.asarray(self.line, dtype=np.int64)[order],
         )
+
+
+def from_jobs(jobs, start_epoch: float = 0.0, fmt: str = "simulated") -> Trace:
+    """A trace of simulated jobs (a result's ``jobs`` table, or some of its rows): what a
+    recorder of the simulated platform would have written. Used to check the fit and the
+    validation on traces whose truth is known."""
+    out = Columns(fmt)
+    for k, row in enumerate(jobs.itertuples(index=False), 1):
+        wait = row.wait if row.wait == row.wait else math.nan
+        out.add(
+            k,
+            row.backend,
+            start_epoch + row.submitted,
+            float(row.quantum_seconds),
+            wait,
+            row.status if row.status in STATUSES else "UNKNOWN",
+        )
+    return out.trace()
