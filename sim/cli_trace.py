@@ -57,7 +57,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--background-utilization",
         type=float,
         default=None,
-        help="background load per machine, 0 to <1 (default: 0, or calibrated)",
+        help="background load per machine, 0 to 0.95 (default: 0, or calibrated)",
     )
     v.add_argument("--reps", type=int, default=3, help="replications (default 3)")
     v.add_argument("--seed", type=int, default=0, help="seed of the first replication")
@@ -162,9 +162,12 @@ def _validate(args: argparse.Namespace) -> int:
     if p := seed_problem(args.seed, "--seed"):
         problems.append(p)
     u = args.background_utilization
-    if u is not None and not 0 <= u < 1:
+    if u is not None and not 0 <= u <= validate.MAX_UTILIZATION:
         problems.append(
-            Problem("--background-utilization", f"must be from 0 to below 1 (got {u:g})")
+            Problem(
+                "--background-utilization",
+                f"must be from 0 to {validate.MAX_UTILIZATION} (got {u:g})",
+            )
         )
     if not 0 < args.holdout < 1:
         problems.append(Problem("--holdout", f"must be between 0 and 1 (got {args.holdout:g})"))

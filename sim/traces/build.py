@@ -47,6 +47,17 @@ def _workload_keys(trace: Trace) -> list[tuple[str, str, str]]:
     return out
 
 
+def job_ids(trace: Trace) -> list[str]:
+    """The result's job id (``WORKLOAD.K``) of each trace job, in trace order: a replay
+    numbers its jobs in list order, and :func:`scenario_dict` lists them in trace order."""
+    counts: dict[str, int] = {}
+    out = []
+    for wname, _, _ in _workload_keys(trace):
+        counts[wname] = k = counts.get(wname, 0) + 1
+        out.append(f"{wname}.{k}")
+    return out
+
+
 def scenario_dict(trace: Trace, name: str = "trace", rules: str = "ibm-2024") -> dict[str, Any]:
     """The scenario (file format, durations in seconds) that replays ``trace``."""
     t0 = trace.start
