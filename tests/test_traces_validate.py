@@ -68,7 +68,8 @@ def truth():
 def test_known_background_gives_ks_near_zero(truth):
     # At the true utilization the simulated waits follow the observed ones: KS below 0.08
     # (for independent samples of these sizes the 5 % critical value is about 0.056; queue
-    # waits are correlated in time, so it is looser); with no background at all the
+    # waits are correlated in time, so it is looser: over 12 generated traces it ranged
+    # from 0.023 to 0.068, see TOLERANCE below); with no background at all the
     # simulated waits are far too short and KS is large.
     right = validate.compare(truth, utilization=0.5, reps=2, seed=100)
     wrong = validate.compare(truth, utilization=0.0, reps=2, seed=100)
@@ -82,10 +83,11 @@ def test_known_background_gives_ks_near_zero(truth):
 
 
 # Calibration tolerance, from replications: calibrating 12 traces generated with seeds 0–11
-# (true utilization 0.5, 30 h, reps 2, seed 100: the settings below) gave 0.54, 0.54, 0.62,
-# 0.44, 0.46, 0.56, 0.42, 0.46, 0.44, 0.46, 0.52, 0.54 — mean 0.500, standard deviation
-# 0.063 (README, "Validation"). TOLERANCE = |bias| + 3 SD, rounded up: 0.2. The held-out KS
-# of those 12 ranged from 0.038 to 0.132.
+# (true utilization 0.5, 30 h, reps 2, seed 100: the settings below) gave 0.54, 0.50, 0.60,
+# 0.44, 0.46, 0.56, 0.42, 0.46, 0.44, 0.46, 0.52, 0.54 — mean 0.495, standard deviation
+# 0.057 (README, "Validation"). TOLERANCE = |bias| + 3 SD = 0.175, rounded up: 0.2. The
+# held-out KS of those 12 ranged from 0.038 to 0.132, the KS at the true utilization from
+# 0.023 to 0.068 (hence the bounds 0.15 and 0.08 used here).
 TOLERANCE = 0.2
 
 
