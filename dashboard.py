@@ -21,6 +21,7 @@ PAGES = [
     ("iterative_vs_batch.py", "Iterative vs batch"),
     ("reservations.py", "Reservations"),
     ("capacity.py", "Capacity planning"),
+    ("validation.py", "Validation"),
     ("rules.py", "Rules"),
     ("tour.py", "Guided tour"),
     ("library.py", "Scenario library"),

@@ -39,6 +39,7 @@ PAGES = [
     "Iterative vs batch",
     "Reservations",
     "Capacity planning",
+    "Validation",
     "Rules",
     "Guided tour",
     "Scenario library",

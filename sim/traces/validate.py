@@ -301,3 +301,38 @@ def save(c: Comparison, folder: str | Path) -> list[Path]:
     to_csv(c.table, paths[0])
     to_csv(c.qq, paths[1])
     return paths
+
+
+MAX_UPLOAD_BYTES = 1_000_000  # the dashboard's limit (the CLI has none), as for scenarios
+
+
+def validate_upload(
+    data: bytes,
+    fmt: str,
+    mapping: str | None = None,
+    utilization: float = 0.0,
+    reps: int = 2,
+    calibrate_it: bool = False,
+    seed: int = 0,
+) -> tuple[Comparison, Calibration | None]:
+    """What the dashboard's Validation page runs for an uploaded trace: at most 1 MB; the
+    comparison (the held-out one when calibrating) and the calibration, if asked for.
+    Raises :class:`TraceError` or :class:`ScenarioError` with a message to show."""
+    from .formats import read
+    from .trace import TraceError
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise TraceError(
+            0,
+            "upload",
+            f"the file has {len(data):,} bytes; uploads are limited "
+            f"to {MAX_UPLOAD_BYTES:,} (1 MB): use `python -m sim "
+            "trace validate`, which has no limit",
+        )
+    if not 1 <= reps <= 20:
+        raise ScenarioError([Problem("replications", "must be from 1 to 20")])
+    trace = read(data, fmt, mapping or None)
+    if calibrate_it:
+        cal = calibrate(trace, reps=reps, seed=seed)
+        return cal.held_out, cal
+    return compare(trace, utilization=utilization, reps=reps, seed=seed), None
