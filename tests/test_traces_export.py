@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 
-from sim import cli
+from sim.cli import main as cli
 from sim.traces import read
 from sim.traces.export import export_jobs
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 import sim
-from sim import cli
-from sim.scenario import ScenarioError, parse_text
+from sim import ScenarioError, parse_text
+from sim.cli import main as cli
 from sim.traces import fit, read
 from sim.traces.trace import from_jobs
 
@@ -83,7 +83,7 @@ def test_gamma_chosen_for_gamma_times():
 def test_fitted_streams_paste_into_a_scenario(lognormal_fit):
     trace, f = lognormal_fit
     pasted = yaml.safe_load(fit.streams_yaml([f]))["workloads"]
-    scenario = sim.scenario.from_dict({
+    scenario = sim.from_dict({
         "backends": [{"name": "qpu"}], "instances": [{"name": "i"}],
         "users": [{"name": "background", "instance": "i"}], "workloads": pasted,
     })  # fmt: skip

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim import cli
-from sim.scenario import ScenarioError, parse_text
+from sim import ScenarioError, parse_text
+from sim.cli import main as cli
 from sim.traces import TraceError, read
 from sim.traces.build import scenario_dict, to_yaml
 
@@ -175,7 +175,7 @@ def test_import_writes_what_it_means():
     ]:
         data = scenario_dict(read(FIX / name, fmt, mapping), name)
         text = to_yaml(data)
-        assert parse_text(text).to_dict() == sim.scenario.from_dict(data).to_dict()
+        assert parse_text(text).to_dict() == sim.from_dict(data).to_dict()
     qq = scenario_dict(read(FIX / "quantumqueue.csv", "quantumqueue"))
     assert [w["name"] for w in qq["workloads"]] == ["ibmq_paris", "ibmq_rome"]
     assert qq["workloads"][1]["replay"] == [

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import cli
-from sim.scenario import ScenarioError, parse_text
+from sim import ScenarioError, parse_text
+from sim.cli import main as cli
 from sim.traces import read, validate
 from sim.traces.trace import from_jobs
 

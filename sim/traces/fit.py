@@ -25,7 +25,7 @@ import numpy as np
 import yaml
 from scipy import stats
 
-from ..units import duration_text, format_duration
+from ..model.units import duration_text, format_duration
 from .build import iso
 from .trace import Trace
 

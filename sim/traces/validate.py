@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..scenario import Problem, Scenario, ScenarioError, from_dict
+from ..model.scenario import Problem, Scenario, ScenarioError, from_dict
 from .build import TRACE_INSTANCE, job_ids, scenario_dict
 from .fit import fit_families
 from .trace import Trace
@@ -143,7 +143,7 @@ def replay_scenario(trace: Trace, utilization: float, base: Scenario | None = No
 
 
 def from_dict_distribution_mean(spec: Any) -> float:
-    from ..distributions import Distribution
+    from ..model.distributions import Distribution
 
     return Distribution.model_validate(spec).mean
 
@@ -181,7 +181,7 @@ def compare(
 ) -> Comparison:
     """Replay ``trace`` ``reps`` times (seeds ``seed`` …) and compare the waits of the jobs in
     ``score`` (default: all) with the observed ones."""
-    import sim
+    from ..experiments.single import run
 
     check_utilization(utilization)
     scenario = from_dict(replay_scenario(trace, utilization, base))
@@ -194,7 +194,7 @@ def compare(
     machines = np.asarray(trace.machine, dtype=object)
     simulated: list[np.ndarray] = []
     for k in range(reps):
-        jobs = sim.run(scenario, seed=seed + k).jobs.set_index("job_id")
+        jobs = run(scenario, seed=seed + k).jobs.set_index("job_id")
         simulated.append(jobs["wait"].reindex(ids).to_numpy(dtype=float))
     sim_all = np.stack(simulated)  # reps × jobs
     rows, qq, waits = [], [], {}
@@ -295,7 +295,7 @@ def calibration_report(cal: Calibration) -> str:
 def save(c: Comparison, folder: str | Path) -> list[Path]:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    from ..csvfile import to_csv
+    from ..analysis.csvfile import to_csv
 
     paths = [out / "validation.csv", out / "qq.csv"]
     to_csv(c.table, paths[0])
