@@ -304,6 +304,25 @@ workloads:
     assert got == [[0, 0, 10], [5, 11, 13], [5, 10, 11]]
 
 
+def test_replay_stops_at_until():
+    # until 50 s (R1): job 1 (0–10) and job 2 (submitted at 40, 20 s: it started before
+    # until, so it runs to 60) happen; job 3 at 60 is never submitted.
+    text = """
+until: 50
+backends: [{name: b}]
+instances: [{name: i}]
+users: [{name: u, instance: i}]
+workloads:
+  - {name: a, user: u, backend: b, pattern: replay, quantum: 0,
+     replay: [{at: 0, quantum: 10}, {at: 40, quantum: 20}, {at: 60, quantum: 1}]}
+"""
+    jobs = sim.run(parse_text(text)).jobs
+    assert jobs[["job_id", "started", "finished"]].values.tolist() == [
+        ["a.1", 0, 10],
+        ["a.2", 40, 60],
+    ]
+
+
 def test_ibm_jobs_line_shape_roundtrip(tmp_path):
     # A line exactly as export-ibm writes it (see test_traces_export) reads back.
     line = {

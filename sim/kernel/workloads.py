@@ -123,8 +123,7 @@ class WorkloadRun:
             if self.engine.stopped:
                 self._done_submitting()
                 return
-            q = jobs[k].quantum
-            self._submit(None if q is None else q)
+            self._submit(jobs[k].quantum)  # None: a draw from the workload's quantum
             k += 1
         self._replay_next = k
         if k < len(jobs):
