@@ -253,7 +253,9 @@ class Workload(_Model):
     close: Literal["after_last", "never"] = "after_last"
     open_at: float | None = None  # when the session is opened; default: the workload's start
     # pattern: replay — recorded jobs at absolute submission times (sim/traces, issue 18).
-    replay: list[ReplayJob] | None = None
+    # Left out of dumps when absent, so that files of the other patterns read as before
+    # (in older versions too).
+    replay: list[ReplayJob] | None = Field(default=None, exclude_if=lambda v: v is None)
 
     _read, _write = _durations(
         "start", "stop", "max_time", "interactive_ttl", "max_execution_time", "open_at"
