@@ -139,3 +139,17 @@ def test_export_without_the_client_says_so(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "needs qiskit-ibm-runtime" in err and "pip install qiskit-ibm-runtime" in err
     assert not (tmp_path / "j.jsonl").exists()
+
+
+def test_export_bad_options_and_no_account(tmp_path, capsys, monkeypatch):
+    out = str(tmp_path / "j.jsonl")
+    assert cli.main(["trace", "export-ibm", "--out", out, "--limit", "0"]) == 2
+    assert "--limit: must be at least 1" in capsys.readouterr().err
+
+    class NoAccount:
+        def QiskitRuntimeService(self):  # noqa: N802 — the client's class name
+            raise ValueError("No default account found")
+
+    monkeypatch.setitem(sys.modules, "qiskit_ibm_runtime", NoAccount())
+    assert cli.main(["trace", "export-ibm", "--out", out]) == 2
+    assert "could not open your saved IBM Quantum account" in capsys.readouterr().err

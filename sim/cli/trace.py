@@ -100,11 +100,13 @@ def main(args: argparse.Namespace) -> int:
         return 2
     except ScenarioError as err:
         for problem in err.problems:
-            print(f"{getattr(args, 'scenario', None) or args.file}: {problem}", file=sys.stderr)
+            where = getattr(args, "scenario", None) or getattr(args, "file", None) or "trace"
+            print(f"{where}: {problem}", file=sys.stderr)
         return 2
 
 
 def _import(args: argparse.Namespace) -> int:
+    from ..model.files import MAX_FILE_BYTES
     from ..model.rules import PROFILES
     from ..model.scenario import Problem, ScenarioError
     from ..traces.build import scenario_dict, to_yaml
@@ -124,12 +126,28 @@ def _import(args: argparse.Namespace) -> int:
         f"wrote {args.out}: {len(trace):,} jobs on {len(machines)} machine(s) "
         f"({', '.join(machines[:5])}{', …' if len(machines) > 5 else ''})"
     )
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        # Not an error: the file is right, but `run` would refuse it (docs/model.md, Limits).
+        print(
+            f"note: {size:,} bytes, above the {MAX_FILE_BYTES:,} a scenario file may have; "
+            "`python -m sim trace validate` reads the trace itself and has no such limit",
+            file=sys.stderr,
+        )
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    from ..model.scenario import Problem, ScenarioError
     from ..traces import export
 
+    bad = [
+        Problem(f"--{k}", f"must be at least 1 (got {v})")
+        for k, v in (("limit", args.limit), ("page", args.page))
+        if v is not None and v < 1
+    ]
+    if bad:
+        raise ScenarioError(bad)
     try:
         service = export.default_service()
     except export.RuntimeMissing as err:

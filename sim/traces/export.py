@@ -29,7 +29,7 @@ INSTALL_HINT = (
 
 
 class RuntimeMissing(RuntimeError):
-    """qiskit-ibm-runtime is not installed."""
+    """qiskit-ibm-runtime is not installed, or no saved account can be opened."""
 
 
 def default_service() -> Any:
@@ -39,7 +39,13 @@ def default_service() -> Any:
         from qiskit_ibm_runtime import QiskitRuntimeService
     except ImportError:
         raise RuntimeMissing(INSTALL_HINT) from None
-    return QiskitRuntimeService()
+    try:
+        return QiskitRuntimeService()
+    except Exception as err:  # noqa: BLE001 — no saved account, or it cannot be read
+        raise RuntimeMissing(
+            f"could not open your saved IBM Quantum account ({type(err).__name__}: {err}); "
+            "save it once with QiskitRuntimeService.save_account(...)"
+        ) from None
 
 
 def _session_details_from_runtime(service: Any) -> Callable[[str], dict | None]:
