@@ -46,7 +46,7 @@ def final_times(result: Result) -> pd.Series:
 
 def usage_billed(result: Result, workload: str) -> float:
     """Usage charged for a workload: its sessions' active spans (wall clock, R11) plus the
-    quantum seconds of its job-mode and batch-mode jobs (R24)."""
+    QPU-locked seconds of its job-mode and batch-mode jobs (R24; quantum plus overhead, R38)."""
     jobs = result.jobs
     mine = jobs[jobs["workload"] == workload]
     job_ids = set(mine["job_id"])
