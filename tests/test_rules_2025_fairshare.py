@@ -12,15 +12,19 @@ R41 (other rules of the profile); with them off, what is charged is exactly each
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.replay import state_at
 from tests.helpers import starts
 from tests.test_dispatch import mismatches
+from tests.test_properties import PROPERTY_SETTINGS, replay_violations, scenarios, simulate
 
 H, M, DAY = 3600.0, 60.0, 86400.0
 
@@ -35,8 +39,15 @@ def data(instances: list[dict], workloads: list[tuple[str, str, int, str]], **to
         "instances": instances,
         "users": [{"name": i["name"].lower(), "instance": i["name"]} for i in instances],
         "workloads": [
-            {"name": name, "user": inst.lower(), "backend": "qpu", "pattern": "batch",
-             "mode": "job", "jobs": jobs, "quantum": quantum}
+            {
+                "name": name,
+                "user": inst.lower(),
+                "backend": "qpu",
+                "pattern": "batch",
+                "mode": "job",
+                "jobs": jobs,
+                "quantum": quantum,
+            }
             for name, inst, jobs, quantum in workloads
         ],  # fmt: skip
     }
@@ -265,6 +276,26 @@ def test_r35_the_open_plan_limit_is_the_knob():
     ids=["premium", "flex", "over", "limited", "payg", "two-payg", "open"],
 )  # fmt: skip
 def test_r34_replay_first_place_is_the_engines_next_start(scenario):
-    import copy
-
     assert not mismatches(copy.deepcopy(scenario))
+
+
+# --- random scenarios: the pick against a model written from docs/model.md -------------------
+
+
+@settings(PROPERTY_SETTINGS, max_examples=40)
+@given(
+    st.one_of(
+        scenarios(allocations=True, rules="ibm-2025"),
+        scenarios(allocations=True, contention=True, rules="ibm-2025"),
+    )
+)
+def test_r34_every_start_follows_the_model_and_the_replay(data: dict[str, Any]) -> None:
+    """R34/R35 on random ibm-2025 scenarios (plans, allocations, limits, payg_priority): each
+    fair-share start is one the test's own model of "Fair share by allocation" accepts
+    (tests/test_properties.py, FairShareModel.expected_by_allocation), and the replay's first
+    place is the engine's next start."""
+    scenario, result = simulate(copy.deepcopy(data))
+    violations = replay_violations(scenario, result)
+    assert not violations, "\n".join(violations[:5])
+    bad = mismatches(data)
+    assert not bad, "\n".join(bad[:3])
