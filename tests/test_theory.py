@@ -11,6 +11,8 @@ R5 (FIFO inside one entity) make one instance an M/G/1 FIFO queue. So
 With two instances the fair-share pick (R5–R7) never looks at the quantum of a queued job and
 never leaves the backend idle while jobs wait, so Kleinrock's conservation law applies: with the
 same service distribution for both, the job-weighted mean wait equals the FIFO M/M/1 value.
+Both hold under today's platform too (ibm-2025, fair share by allocation, R34): one M/M/1 run
+and the conservation law with allocations in the shares' ratio.
 
 How the tolerances are justified
 --------------------------------
@@ -73,15 +75,20 @@ def stream(name: str, user: str, rate: float, quantum: object, stop: float) -> d
     }
 
 
-def single_queue(rho: float, jobs: int, deterministic: bool) -> tuple[sim.Scenario, float]:
+def single_queue(
+    rho: float, jobs: int, deterministic: bool, **top: object
+) -> tuple[sim.Scenario, float]:
     """One instance, one Poisson stream at load rho, about ``jobs`` arrivals."""
     lam = rho * MU
     span = jobs / lam
     quantum = MEAN_QUANTUM if deterministic else {"exponential": MEAN_QUANTUM}
     sc = scenario(
         [stream("s", "a", lam, quantum, span)],
-        instances=[{"name": "A", "share": 1}],
-        users=[{"name": "a", "instance": "A"}],
+        **{
+            "instances": [{"name": "A", "share": 1}],
+            "users": [{"name": "a", "instance": "A"}],
+            **top,
+        },
     )
     return sc, span
 
@@ -92,8 +99,10 @@ def steady_waits(result: sim.Result, span: float):
     return jobs[jobs["submitted"] >= WARMUP * span]
 
 
-def check_single_queue(rho: float, jobs: int, reps: int, deterministic: bool, base_seed: int):
-    sc, span = single_queue(rho, jobs, deterministic)
+def check_single_queue(
+    rho: float, jobs: int, reps: int, deterministic: bool, base_seed: int, **top: object
+):
+    sc, span = single_queue(rho, jobs, deterministic, **top)
     lam = rho * MU
     # M/D/1 (Pollaczek–Khinchine) or M/M/1.
     expected_wq = rho / (2 * MU * (1 - rho)) if deterministic else rho / (MU - lam)
@@ -142,6 +151,18 @@ def test_md1_mean_wait_and_utilization(rho: float, jobs: int, reps: int) -> None
     check_single_queue(rho, jobs, reps, deterministic=True, base_seed=3000)
 
 
+# Today's platform (R34, ibm-2025): one flat Premium instance with an allocation. The pick by
+# allocation takes, inside one instance, the oldest job (FIFO), never looks at a quantum and
+# never idles with work queued, so the queue is the same M/M/1: Wq = 0.5/(0.1 - 0.05) = 10 s.
+# Same size as the ibm-2024 run above (10,000 jobs x 10, half-width about 5 %).
+def test_mm1_mean_wait_under_ibm_2025() -> None:
+    """R1/R34/R32 under ibm-2025: a flat Premium instance fed by one Poisson stream is M/M/1."""
+    check_single_queue(
+        0.5, 10_000, 10, deterministic=False, base_seed=5000,
+        rules="ibm-2025", instances=[{"name": "A", "allocation": "100h"}],
+    )  # fmt: skip
+
+
 def test_conservation_law_fair_share_two_instances() -> None:
     """R5–R7: fair share reorders jobs but keeps the job-weighted mean wait of FIFO M/M/1.
 
@@ -160,18 +181,41 @@ def test_conservation_law_fair_share_two_instances() -> None:
     Size: 15,000 jobs x 10 replications, measured per-replication relative sd about 8 % for
     the overall mean, so the 99 % half-width is about 8 % of 23.33 s.
     """
+    check_conservation(
+        instances=[{"name": "A", "share": 3}, {"name": "B", "share": 1}], base_seed=4000
+    )
+
+
+def test_conservation_law_by_allocation_under_ibm_2025() -> None:
+    """R34: the same two streams under ibm-2025, A with 300h of allocation and B with 100h.
+
+    The key is usage / allocation (docs/model.md "Fair share by allocation"): u_A / 300h
+    against u_B / 100h is the share tree's u_A / (0.75 W) against u_B / (0.25 W) scaled by
+    one constant, so the picks — and W_A, W_B and the overall 23.33 s derived above — are the
+    same. Each instance uses about 0.35 x 59.5 h = 21 h in the run, under its allocation
+    throughout (the run, 15,000 / 0.07 s = 59.5 h, is shorter than the 28-day window).
+    """
+    check_conservation(
+        instances=[{"name": "A", "allocation": "300h"}, {"name": "B", "allocation": "100h"}],
+        base_seed=6000,
+        rules="ibm-2025",
+    )
+
+
+def check_conservation(instances: list[dict], base_seed: int, **top: object) -> None:
     rho, jobs, reps = 0.7, 15_000, 10
     lam = rho * MU
     span = jobs / lam
     quantum = {"exponential": MEAN_QUANTUM}
     sc = scenario(
         [stream("sa", "a", lam / 2, quantum, span), stream("sb", "b", lam / 2, quantum, span)],
-        instances=[{"name": "A", "share": 3}, {"name": "B", "share": 1}],
+        instances=instances,
         users=[{"name": "a", "instance": "A"}, {"name": "b", "instance": "B"}],
+        **top,
     )
     overall, wait_a, wait_b, diff, utils = [], [], [], [], []
     for rep in range(reps):
-        result = sim.run(sc, seed=4000 + rep)
+        result = sim.run(sc, seed=base_seed + rep)
         jobs_ = steady_waits(result, span)
         by_instance = jobs_.groupby("instance")["wait"].mean()
         overall.append(float(jobs_["wait"].mean()))  # job-weighted
