@@ -179,6 +179,16 @@ def test_r34_a_limited_instance_at_its_allocation_starts_nothing_more():
     assert "R34" in queue["why"].iloc[0]
 
 
+def test_r34_the_explanation_of_a_job_held_by_a_limit():
+    # e.3 of the run above: the backend idles from f.2's end (4800) to `until` (10800) while
+    # E is at its limit; the explanation names R34 for that stretch, and R4 for the end.
+    from sim.explain import explain
+
+    text = explain(run({**LIMITED, "until": "3h"}), "e.3").to_text()
+    assert "01:20:00 – 03:00:00" in text and "E had used up its allocation" in text
+    assert "[R34]" in text and "still queued when the run stopped [R4]" in text
+
+
 def test_r34_a_limited_instance_starts_again_when_old_usage_leaves_the_window():
     # Same run without `until`. E's charges: 30m at t=0 (prior, R8), 20m at 1200 (e.1),
     # 20m at 3600 (e.2). The backend looks again when the oldest charge leaves the 28-day
