@@ -1,6 +1,6 @@
 """Capacity-planning charts: a metric against a swept parameter, with confidence bands.
 
-Input is a summary table (``sim.experiments.summarize``): one row per point and workload,
+Input is a summary table (``sim.experiments.runs.summarize``): one row per point and workload,
 with the parameter's column, ``workload``, and ``METRIC``, ``METRIC_low``, ``METRIC_high``.
 """
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.csvfile import to_csv
-from sim.engine import Engine, Job
+from sim.analysis.csvfile import to_csv
+from sim.kernel.engine import Engine, Job
 
 
 def test_submit_builds_jobs_exactly_as_the_job_class_does():
@@ -59,7 +59,7 @@ def test_csv_writer_gives_pandas_bytes_for_every_result_table(tmp_path):
 def plain_timeline_rows(result) -> list[tuple]:
     """The timeline the straightforward way: walk each backend's busy segments in (start, end)
     order, filling the idle time before each with the idle labels it overlaps."""
-    from sim.results import _IDLE_EVENTS, _details
+    from sim.analysis.results import _IDLE_EVENTS, _details
 
     ev, jobs, end = result.events, result.jobs, result.end_time
     opened = result.sessions_opened

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.replay import state_at
+from sim.analysis.replay import state_at
 from tests.helpers import starts
 from tests.test_dispatch import mismatches
 from tests.test_properties import PROPERTY_SETTINGS, replay_violations, scenarios, simulate
@@ -182,7 +182,7 @@ def test_r34_a_limited_instance_at_its_allocation_starts_nothing_more():
 def test_r34_the_explanation_of_a_job_held_by_a_limit():
     # e.3 of the run above: the backend idles from f.2's end (4800) to `until` (10800) while
     # E is at its limit; the explanation names R34 for that stretch, and R4 for the end.
-    from sim.explain import explain
+    from sim.analysis.explain import explain
 
     text = explain(run({**LIMITED, "until": "3h"}), "e.3").to_text()
     assert "01:20:00 – 03:00:00" in text and "E had used up its allocation" in text
@@ -276,7 +276,7 @@ def test_r35_the_open_plan_limit_is_the_knob():
                               "o.1": 480.0, "o.2": 720.0, "o.3": 960.0, "o.4": 1200.0}  # fmt: skip
 
 
-# --- the replay (sim.replay) ranks with the same pick -----------------------------------------
+# --- the replay (sim.analysis.replay) ranks with the same pick --------------------------------
 
 
 @pytest.mark.parametrize(
