@@ -167,10 +167,7 @@ class Dispatcher:
         if not waiting:
             return None
         ledger = self.ledger
-        charges = ledger._charges
-        now = self.env.now
-        if charges and charges[0][0] + ledger.window <= now:  # as in Ledger.expire
-            ledger.expire(now)
+        ledger.expire(self.env.now)  # R7: old usage leaves the window (Flex's never, R34)
         used = ledger.used
         rank = self.allocations.rank
         best = best_rank = None
