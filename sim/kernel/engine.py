@@ -50,22 +50,27 @@ class Job:
         "state", "quantum_repr",
     )  # fmt: skip
 
-    def __init__(self, jid: str, seq: int, wl: WorkloadRun, session: Session | None,
-                 quantum: float):  # fmt: skip
-        self.id = jid
-        self.seq = seq  # global submission order: the tie-breaker "older job first" (R7)
-        self.workload = wl  # told when the job is final
-        self.user = wl.user
-        self.instance = wl.instance
-        self.backend = wl.backend
-        self.session = session
-        self.quantum = quantum
+    @staticmethod
+    def new(jid: str, seq: int, wl: WorkloadRun, session: Session | None, quantum: float) -> Job:
+        """The one place a job is made. A plain function, not ``__init__``: the engine makes
+        one per submission, and a class call runs the same lines through ``type.__call__``
+        at about twice the cost of this call."""
+        job = _new(Job)
+        job.id = jid
+        job.seq = seq  # global submission order: the tie-breaker "older job first" (R7)
+        job.workload = wl  # told when the job is final
+        job.user = wl.user
+        job.instance = wl.instance
+        job.backend = wl.backend
+        job.session = session
+        job.quantum = quantum
         limit = wl.limit
-        self.run_time = quantum if quantum <= limit else limit  # R3
-        self.state = QUEUED
+        job.run_time = quantum if quantum <= limit else limit  # R3
+        job.state = QUEUED
         # The submit event's text for the quantum; the charge of a whole quantum (job mode)
         # reuses it instead of formatting the same float again.
-        self.quantum_repr = repr(quantum)
+        job.quantum_repr = repr(quantum)
+        return job
 
 
 class Reservation:
@@ -249,49 +254,22 @@ class Engine(Dispatcher):
     # --- jobs -------------------------------------------------------------------------------
 
     def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None) -> Job:
-        # Runs once per job: Job(), hold(), _enqueue() and request_dispatch() are written out
-        # inline. Calling the Job class costs about twice as much as setting its slots here
-        # (type.__call__ is not inlined the way a Python call is); tests check both agree.
         b = wl.backend
-        now = self.env.now
-        self.seq = self.seq + 1
-        job = _new(Job)
-        job.id = jid = f"{wl.name}.{k}"
-        job.seq = self.seq
-        job.workload = wl
-        job.user = user = wl.user
-        job.instance = i = wl.instance
-        job.backend = b
-        job.session = session
-        job.quantum = quantum
-        limit = wl.limit
-        job.run_time = quantum if quantum <= limit else limit  # R3
-        job.state = QUEUED
-        job.quantum_repr = qr = repr(quantum)
-        self.log.extend((now, b.name, "submit", jid, session.id if session else None, user,
-                         wl.submit_detail + qr))  # fmt: skip
-        self.alive += 1  # hold()
-        if session is None:
-            # _enqueue(b, job) for the common case (no session)
-            b.queues[i].append(job)
-            counts = b.counts
-            c = counts[i]
-            if c == 0:
-                b.waiting.add(i)
-            counts[i] = c + 1
-            if not b.dispatch_pending and not b.busy:  # request_dispatch(b)
-                b.dispatch_pending = True
-                self._dirty.append(b)
-            return job
-        if not session.accepting:
-            # R16/R17: a closed or ended session rejects new jobs.
-            self._finalize(job, "error", session.refusal())
-            return job
-        session.jobs_submitted += 1
-        if session.first_job is None:
-            session.first_job = job
-        session.queue.append(job)
-        session.queued += 1
+        self.seq += 1
+        job = Job.new(f"{wl.name}.{k}", self.seq, wl, session, quantum)
+        self.log.extend((self.env.now, b.name, "submit", job.id, session.id if session else None,
+                         job.user, wl.submit_detail + job.quantum_repr))  # fmt: skip
+        self.hold()
+        if session is not None:
+            if not session.accepting:
+                # R16/R17: a closed or ended session rejects new jobs.
+                self._finalize(job, "error", session.refusal())
+                return job
+            session.jobs_submitted += 1
+            if session.first_job is None:
+                session.first_job = job
+            session.queue.append(job)
+            session.queued += 1
         self._enqueue(b, job)
         self.request_dispatch(b)
         return job
@@ -300,7 +278,7 @@ class Engine(Dispatcher):
         """A submission refused outright (R21: Open-plan sessions under ibm-current)."""
         b = wl.backend
         self.seq += 1
-        job = Job(f"{wl.name}.{k}", self.seq, wl, None, quantum)
+        job = Job.new(f"{wl.name}.{k}", self.seq, wl, None, quantum)
         self.log.add(self.env.now, b.name, "submit", job.id, None, wl.user,
                      wl.submit_detail + job.quantum_repr)  # fmt: skip
         self.hold()
@@ -315,8 +293,12 @@ class Engine(Dispatcher):
         b.counts[i] += 1
 
     def _dequeue(self, job: Job) -> None:
-        """Take a queued job out of the counts (its deque entries are skipped lazily)."""
+        """Take a queued job out of the counts. A job at the head of its instance's queue
+        (the usual case when it starts) leaves it; others are skipped lazily later."""
         b, i = job.backend, job.instance
+        q = b.queues[i]
+        if q[0] is job:
+            q.popleft()
         b.counts[i] -= 1
         if b.counts[i] == 0:
             b.waiting.discard(i)
@@ -349,34 +331,21 @@ class Engine(Dispatcher):
         self.request_dispatch(job.backend)
 
     def _start(self, b: BackendState, job: Job, why: str) -> None:
-        # Runs once per job: _dequeue(job), log.add() and later() are written out inline.
-        i = job.instance
-        q = b.queues[i]
-        if q[0] is job:  # the usual case: leave no entry for the next pick to skip lazily
-            q.popleft()
-        counts = b.counts
-        c = counts[i] - 1
-        counts[i] = c
-        if c == 0:
-            b.waiting.discard(i)
+        self._dequeue(job)
         job.state = RUNNING
         b.busy = True
         self.running += 1
         s = job.session
-        now = self.env.now
-        if s is None:
-            self.log.extend((now, b.name, "start", job.id, None, job.user, why))
-            self._call_in(job.run_time, self._on_finish, WORLD, (b, job))
-            return
-        s.queued -= 1  # the rest of _dequeue(job)
-        if not s.active:
-            self.activate(s)  # R12/R15: a session becomes active when its job starts
-        s.running += 1
-        s.ittl_gen += 1  # a running job stops the ITTL clock
-        res = b.reservation
-        if res is not None and res.instance == s.instance and s not in res.sessions:
-            res.sessions.append(s)
-        self.log.extend((now, b.name, "start", job.id, s.id, job.user, why))
+        if s is not None:
+            if not s.active:
+                self.activate(s)  # R12/R15: a session becomes active when its job starts
+            s.running += 1
+            s.ittl_gen += 1  # a running job stops the ITTL clock
+            res = b.reservation
+            if res is not None and res.instance == s.instance and s not in res.sessions:
+                res.sessions.append(s)
+        self.log.extend((self.env.now, b.name, "start", job.id, s.id if s else None, job.user,
+                         why))  # fmt: skip
         self._call_in(job.run_time, self._on_finish, WORLD, (b, job))
 
     def _finish(self, b: BackendState, job: Job) -> None:
@@ -385,34 +354,19 @@ class Engine(Dispatcher):
         self.running -= 1
         s = job.session
         if s is None and job.run_time is job.quantum and not b.windows:
-            # The common case, once per job, with Ledger.charge and _finalize written out: a
-            # job without a session (job mode) charges its quantum seconds (R9), here the
-            # whole quantum (R3: within the limit; R27: no reserved window to deduct).
-            used = job.run_time
-            i = job.instance
-            if used > 0:
-                ledger = self.ledger
-                ledger.used[i] += used
-                ledger.group_used[self.group_of[i]] += used
-                ledger._charges.append((now, i, used))
+            # The common case, once per job: a job without a session (job mode) charges its
+            # whole quantum (R9; R3: within the limit; R27: no reserved window to deduct), and
+            # the charge and the done event are logged in one go; then as _finalize.
+            self.ledger.charge(now, job.instance, job.run_time)
             job.state = FINAL
-            # The charge and the done event, logged in one go.
             bn, jid, user = b.name, job.id, job.user
             self.log.extend((now, bn, "charge", jid, None, user, job.quantum_repr,
                              now, bn, "done", jid, None, user, ""))  # fmt: skip
-            wl = job.workload
-            if wl.submitting and not wl.iterative:
-                wl.outstanding -= 1  # all that on_final(job, True) does here
-            else:
-                wl.on_final(job, True)
-            self.alive -= 1  # release()
-            if self.alive == 0:
-                self._end()
+            job.workload.on_final(job, True)
+            self.release()
             if self.stopped and self.running == 0:
                 self._end()
-            if not b.dispatch_pending:  # request_dispatch(b); b is not busy any more
-                b.dispatch_pending = True
-                self._dirty.append(b)
+            self.request_dispatch(b)
             return
         if s is None or s.mode != "session":
             # R9/R24: job and batch mode charge the quantum seconds actually used, except time
@@ -437,12 +391,9 @@ class Engine(Dispatcher):
                 self._start_ittl(s)  # R14: the ITTL clock restarts when a session job finishes
         if self.stopped and self.running == 0:
             self._end()
-        if not b.dispatch_pending:  # request_dispatch(b); b is not busy any more
-            b.dispatch_pending = True
-            self._dirty.append(b)
+        self.request_dispatch(b)
 
-    # --- the dispatcher (sim.kernel.dispatch: dispatch() and the fair-share pick)
-    # --------------------
+    # --- the dispatcher (sim.kernel.dispatch: dispatch() and the fair-share pick) -------------
 
     def _wake_when_usage_expires(self, b: BackendState) -> None:
         """R10: an instance over its allocation waits until old usage leaves the window."""
