@@ -11,8 +11,9 @@ R5 (FIFO inside one entity) make one instance an M/G/1 FIFO queue. So
 With two instances the fair-share pick (R5–R7) never looks at the quantum of a queued job and
 never leaves the backend idle while jobs wait, so Kleinrock's conservation law applies: with the
 same service distribution for both, the job-weighted mean wait equals the FIFO M/M/1 value.
-Both hold under today's platform too (ibm-2025, fair share by allocation, R34): one M/M/1 run
-and the conservation law with allocations in the shares' ratio.
+Under today's platform (ibm-2025) the conservation law holds for fair share by allocation
+(R34) with allocations in the shares' ratio, and one stream is M/G/1 with the per-job
+overhead (R38) in the service time.
 
 How the tolerances are justified
 --------------------------------
@@ -75,20 +76,15 @@ def stream(name: str, user: str, rate: float, quantum: object, stop: float) -> d
     }
 
 
-def single_queue(
-    rho: float, jobs: int, deterministic: bool, **top: object
-) -> tuple[sim.Scenario, float]:
+def single_queue(rho: float, jobs: int, deterministic: bool) -> tuple[sim.Scenario, float]:
     """One instance, one Poisson stream at load rho, about ``jobs`` arrivals."""
     lam = rho * MU
     span = jobs / lam
     quantum = MEAN_QUANTUM if deterministic else {"exponential": MEAN_QUANTUM}
     sc = scenario(
         [stream("s", "a", lam, quantum, span)],
-        **{
-            "instances": [{"name": "A", "share": 1}],
-            "users": [{"name": "a", "instance": "A"}],
-            **top,
-        },
+        instances=[{"name": "A", "share": 1}],
+        users=[{"name": "a", "instance": "A"}],
     )
     return sc, span
 
@@ -99,10 +95,8 @@ def steady_waits(result: sim.Result, span: float):
     return jobs[jobs["submitted"] >= WARMUP * span]
 
 
-def check_single_queue(
-    rho: float, jobs: int, reps: int, deterministic: bool, base_seed: int, **top: object
-):
-    sc, span = single_queue(rho, jobs, deterministic, **top)
+def check_single_queue(rho: float, jobs: int, reps: int, deterministic: bool, base_seed: int):
+    sc, span = single_queue(rho, jobs, deterministic)
     lam = rho * MU
     # M/D/1 (Pollaczek–Khinchine) or M/M/1.
     expected_wq = rho / (2 * MU * (1 - rho)) if deterministic else rho / (MU - lam)
@@ -151,18 +145,6 @@ def test_md1_mean_wait_and_utilization(rho: float, jobs: int, reps: int) -> None
     check_single_queue(rho, jobs, reps, deterministic=True, base_seed=3000)
 
 
-# Today's platform (R34, ibm-2025): one flat Premium instance with an allocation. The pick by
-# allocation takes, inside one instance, the oldest job (FIFO), never looks at a quantum and
-# never idles with work queued, so the queue is the same M/M/1: Wq = 0.5/(0.1 - 0.05) = 10 s.
-# Same size as the ibm-2024 run above (10,000 jobs x 10, half-width about 5 %).
-def test_mm1_mean_wait_under_ibm_2025() -> None:
-    """R1/R34/R32 under ibm-2025: a flat Premium instance fed by one Poisson stream is M/M/1."""
-    check_single_queue(
-        0.5, 10_000, 10, deterministic=False, base_seed=5000,
-        rules="ibm-2025", instances=[{"name": "A", "allocation": "100h"}],
-    )  # fmt: skip
-
-
 def test_conservation_law_fair_share_two_instances() -> None:
     """R5–R7: fair share reorders jobs but keeps the job-weighted mean wait of FIFO M/M/1.
 
@@ -194,11 +176,14 @@ def test_conservation_law_by_allocation_under_ibm_2025() -> None:
     one constant, so the picks — and W_A, W_B and the overall 23.33 s derived above — are the
     same. Each instance uses about 0.35 x 59.5 h = 21 h in the run, under its allocation
     throughout (the run, 15,000 / 0.07 s = 59.5 h, is shorter than the 28-day window).
+    The per-job overhead (R38) is set to 0 here so that the service time is the quantum alone,
+    as above: the pick is what this test is about (the overhead's M/G/1 is tested below).
     """
     check_conservation(
         instances=[{"name": "A", "allocation": "300h"}, {"name": "B", "allocation": "100h"}],
         base_seed=6000,
         rules="ibm-2025",
+        overrides={"job_overhead_seconds": 0},
     )
 
 
@@ -240,3 +225,36 @@ def check_conservation(instances: list[dict], base_seed: int, **top: object) -> 
     assert blo <= expected_b <= bhi, f"W_B {expected_b:.3f} outside [{blo:.3f}, {bhi:.3f}]"
     ulo, uhi = t_interval(utils)
     assert ulo <= rho <= uhi, f"utilization interval [{ulo:.4f}, {uhi:.4f}] misses rho={rho}"
+
+
+def test_mg1_under_ibm_2025_with_the_per_job_overhead() -> None:
+    """R38 (ibm-2025): each job locks the QPU for its quantum plus 2 s of overhead, so one
+    Poisson stream with exponential quanta (mean 10 s) is M/G/1 with service S = X + 2:
+    E[S] = 12 s, E[S^2] = Var X + E[S]^2 = 100 + 144 = 244 s^2. At lambda = 0.05/s,
+    rho = lambda E[S] = 0.6 and Pollaczek–Khinchine gives Wq = lambda E[S^2] / (2 (1 - rho))
+    = 0.05 * 244 / 0.8 = 15.25 s (the M/M/1 formula on the quantum alone would say
+    0.5 / (0.1 - 0.05) = 10 s; on a 12 s mean, 0.6 / (1/12 - 0.05) = 18 s). Utilization is
+    rho = 0.6: the timeline's job segments include the overhead.
+
+    Size: 10,000 jobs x 10 replications, as the M/M/1 case at rho 0.5–0.7 (per-replication
+    relative sd about 6 %, so a 99 % half-width about 6 % of Wq).
+    """
+    lam, jobs, reps = 0.05, 10_000, 10
+    span = jobs / lam
+    sc = scenario(
+        [stream("s", "a", lam, {"exponential": MEAN_QUANTUM}, span)],
+        rules="ibm-2025",
+        instances=[{"name": "A", "share": 1}],
+        users=[{"name": "a", "instance": "A"}],
+    )
+    assert sc.knobs.job_overhead_seconds == 2.0
+    means, utils = [], []
+    for rep in range(reps):
+        result = sim.run(sc, seed=5000 + rep)
+        means.append(float(steady_waits(result, span)["wait"].mean()))
+        utils.append(result.utilization()["qpu"])
+    expected_wq = lam * 244 / (2 * (1 - 0.6))
+    lo, hi = t_interval(means)
+    assert lo <= expected_wq <= hi, f"Wq {expected_wq:.3f} outside [{lo:.3f}, {hi:.3f}]: {means}"
+    ulo, uhi = t_interval(utils)
+    assert ulo <= 0.6 <= uhi, f"utilization interval [{ulo:.4f}, {uhi:.4f}] misses rho=0.6"

@@ -48,7 +48,11 @@ TITLES = {
         "Reservations",
         "Windows when only one instance runs on a backend (R27, R28).",
     ),
-    "actions": ("Session actions", "`close`, `cancel` or `cancel_job` at a given time (R17–R19)."),
+    "actions": (
+        "Session actions",
+        "`close`, `cancel` or `cancel_job` at a given time (R17–R19; "
+        "under ibm-2025 `cancel_job` also stops a running job, R37).",
+    ),
 }
 
 

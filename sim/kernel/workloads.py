@@ -33,6 +33,10 @@ class WorkloadRun:
         self.backend = engine.backends[spec.backend]
         limit = spec.max_execution_time if spec.max_execution_time is not None else math.inf
         self.limit = min(limit, knobs.job_time_limit)  # R3
+        # R38 (docs: execution-modes-faq, estimate-job-run-time): each job locks the QPU for a
+        # small overhead besides its quantum; usage is the time the QPU is locked, so the
+        # overhead occupies the backend and counts against max_execution_time (R3).
+        self.overhead = knobs.job_overhead_seconds
 
         mode, self.reject_reason = run_mode(spec.mode, knobs, plan)
         self.mode = mode
@@ -47,8 +51,6 @@ class WorkloadRun:
             gaps = Distribution(kind="exponential", params=(1.0 / spec.rate,))
             self.arrivals = Draws(gaps, stream_rng(seed, spec.name, "arrivals"))
         self.iterative = spec.pattern == "iterative"
-        # The text of each submit event up to its quantum (written once, not per job).
-        self.submit_detail = f"workload={spec.name};mode={self.mode};quantum="
         self.jobs: list[Job] = []
         self.outstanding = 0  # submitted jobs not yet final
         self.submitting = True

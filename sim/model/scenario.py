@@ -547,6 +547,16 @@ def _plan_problems(s: Scenario, knobs: Knobs) -> Iterable[Problem]:
                 f"{at}.cost_limit",
                 "a cost limit belongs to Pay-As-You-Go instances (plan: payg) only (R39)",
             )
+    limited = {i.name for i in s.instances if i.cost_limit is not None}
+    for k, r in enumerate(s.reservations):
+        if r.instance in limited:
+            # R39 counts usage as it accrues; a reservation bills its window at its end (R27),
+            # which the cost limit's reading does not cover (docs/model.md, ibm-2025).
+            yield Problem(
+                f"reservations[{k}].instance",
+                f"instance {r.instance!r} has a cost_limit (R39); a reservation for a "
+                "cost-limited Pay-As-You-Go instance is not modelled",
+            )
 
 
 def _cross_problems(s: Scenario) -> Iterable[Problem]:
