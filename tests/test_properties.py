@@ -191,8 +191,9 @@ def scenarios(
             # Keep blocked jobs from waiting 28 simulated days (R10: they wait for expiry).
             overrides["fair_share_window"] = draw(st.sampled_from([60, 300]))
         if today:
-            # R34/R35 (ibm-2025): Flex and Pay-As-You-Go plans, allocations as limits.
-            if draw(st.integers(0, 2)) == 0:
+            # R34/R35 (ibm-2025): Flex and Pay-As-You-Go plans, allocations as limits (a plan
+            # already drawn, with its cost limit, R39, stays).
+            if "cost_limit" not in inst and draw(st.integers(0, 2)) == 0:
                 inst["plan"] = draw(st.sampled_from(["flex", "payg"]))
             if inst.get("plan") == "payg":
                 inst.pop("allocation", None)
