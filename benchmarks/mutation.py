@@ -165,7 +165,7 @@ MUTANTS: list[Mutant] = [
            "if False:", "the Open plan's default 10 minutes are not applied"),
     # --- sessions (R11–R23) ---
     Mutant("R11-own-max-time", W,
-           "max_time = spec.max_time if spec.max_time is not None else knobs.default_max_time",
+           "max_time = asked if asked is not None else knobs.default_max_time",
            "max_time = knobs.default_max_time",
            "a session's own max_time is ignored"),
     Mutant("R12-clock-from-zero", E,
@@ -287,7 +287,7 @@ MUTANTS: list[Mutant] = [
            'valid = int(np.searchsorted(pending, s.stop, side="left"))  # times < stop',
            "valid = len(pending)  # times < stop", "stream arrivals after `stop` are kept"),
     Mutant("R33-unseeded-order", W,
-           's.rng = stream_rng(self.engine.seed, self.name, "session_order")',
+           's.rng = stream_rng(self.engine.seed, stream, "session_order")',
            "s.rng = __import__(\"numpy\").random.default_rng()",
            "the shuffled session order is not seeded"),
     Mutant("R33-seed-ignored", W, "        seed = engine.seed\n", "        seed = 0\n",

@@ -90,7 +90,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "name": _text(),
         "user": _text("a user's name"),
         "backend": _text("a backend's name"),
-        "pattern": _choice(["iterative", "batch", "stream"]),
+        "pattern": _choice(["iterative", "batch", "stream", "trace"]),
         "mode": _choice(["job", "session", "batch"]),
         "jobs": st.column_config.NumberColumn(
             help="number of jobs (iterative, batch; optional cap for a stream)",
@@ -108,6 +108,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "max_execution_time": _text("per job time limit (R3)"),
         "close": _choice(["after_last", "never"]),
         "open_at": _text("session: when it is opened (default: the workload's start)"),
+        "trace": _text("pattern trace: a recorded program's steps (YAML from sim record)"),
     },
     "reservations": {
         "backend": _text(),

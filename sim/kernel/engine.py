@@ -237,6 +237,10 @@ class Engine(Dispatcher):
             self.at(r.start, lambda b=b, res=res: self._reservation_start(b, res))
         for w in s.workloads:
             process = self.driven.get(w.name)
+            if process is None and w.pattern == "trace":
+                from .trace import replay
+
+                process = replay  # a recorded program's steps (sim.kernel.trace)
             self.workloads[w.name] = (
                 WorkloadRun(self, w) if process is None else DrivenRun(self, w, process)
             )

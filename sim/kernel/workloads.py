@@ -55,16 +55,22 @@ class WorkloadRun:
         self.outstanding = 0  # submitted jobs not yet final
         self.submitting = True
 
-    def _make_session(self, plan: str) -> Session:
+    def _make_session(
+        self, plan: str, mode: str | None = None, sid: str | None = None,
+        max_time: float | None = None,
+    ) -> Session:  # fmt: skip
+        """The workload's session or batch (R11, R20, R24). A workload submitted from outside
+        (sim.kernel.stepper) opens more than one: ``mode``, ``sid`` and ``max_time`` (else the
+        spec's) name each."""
         knobs, spec = self.engine.knobs, self.spec
-        user_max = spec.max_time if spec.max_time is not None else math.inf
-        if self.mode == "batch":
+        mode = mode or self.mode
+        asked = max_time if max_time is not None else spec.max_time
+        user_max = asked if asked is not None else math.inf
+        if mode == "batch":
             ittl = knobs.batch_interactive_ttl  # R24: about one second, not meaningful
             cap = knobs.open_plan_batch_max_time if plan == "open" else knobs.batch_max_time
             max_time = (
-                min(user_max, cap)
-                if plan == "open"
-                else (spec.max_time if spec.max_time is not None else cap)
+                min(user_max, cap) if plan == "open" else (asked if asked is not None else cap)
             )
         elif plan == "open":
             ittl = knobs.open_plan_interactive_ttl  # R21 (ibm-2023): 2 s, at most 15 min
@@ -72,10 +78,13 @@ class WorkloadRun:
         else:
             fixed = knobs.interactive_ttl_fixed or spec.interactive_ttl is None
             ittl = knobs.default_interactive_ttl if fixed else spec.interactive_ttl  # R20
-            max_time = spec.max_time if spec.max_time is not None else knobs.default_max_time
-        s = Session(f"{self.name}:{self.mode}", self.name, self.user, self.instance,
-                    self.backend, self.mode, ittl, max_time)  # fmt: skip
-        s.rng = stream_rng(self.engine.seed, self.name, "session_order")
+            max_time = asked if asked is not None else knobs.default_max_time
+        sid = sid or f"{self.name}:{mode}"
+        s = Session(sid, self.name, self.user, self.instance, self.backend, mode, ittl,
+                    max_time)  # fmt: skip
+        # The workload's own session keeps its stream name (R33: the same draws as before).
+        stream = self.name if sid == f"{self.name}:{mode}" else sid
+        s.rng = stream_rng(self.engine.seed, stream, "session_order")
         return s
 
     # --- driving the pattern ----------------------------------------------------------------
@@ -173,6 +182,13 @@ class WorkloadRun:
 
     # --- user actions -----------------------------------------------------------------------
 
+    def cancel_session(self, s: Session) -> None:
+        """``session.cancel()``: queued jobs are cancelled, the running one finishes (R18)."""
+        engine = self.engine
+        engine.log.add(engine.env.now, s.backend.name, "session_cancel", None, s.id, s.user)
+        if not s.ended:
+            engine.end_session(s, "cancelled")  # R18
+
     def act(self, do: str, job: int | None) -> None:
         engine = self.engine
         s = self.session
@@ -183,10 +199,7 @@ class WorkloadRun:
                 engine.close_session(s)  # R17
         elif do == "cancel":
             if s is not None:
-                engine.log.add(engine.env.now, s.backend.name, "session_cancel", None, s.id,
-                               s.user)  # fmt: skip
-                if not s.ended:
-                    engine.end_session(s, "cancelled")  # R18
+                self.cancel_session(s)
             else:
                 for j in list(self.jobs):
                     engine.cancel_job(j)
