@@ -188,9 +188,6 @@ KNOB_NAMES = tuple(Knobs.model_fields)
 # The engine reads R37 `cancel_running_jobs`, R38 `job_overhead_seconds` and
 # `max_execution_time_status`, and R39 `instances[i].cost_limit`.
 ENGINE_PENDING: dict[str, str] = {
-    "fair_share_basis": "R34 fair share by allocation",
-    "payg_priority": "R34 Pay-As-You-Go priority",
-    "open_plan_allocation": "R35 the Open plan's default 10-minute allocation",
     "idle_close_batches": "R41 idle close for sessions only",
     "preprocess_lanes": "R41 pre-processing lanes",
 }
