@@ -4,6 +4,13 @@ Runs unchanged against IBM Quantum (a saved account: QiskitRuntimeService()) and
 qsched's simulated queue:
 
     python -m sim cosim examples/vqe_session.py --scenario preset:vqe-vs-background
+
+At 1 h the preset's queue has a backlog: compare the Session with plain jobs there
+(README, "What the demo shows"):
+
+    python -m sim cosim examples/vqe_session.py --scenario preset:vqe-vs-background --start 1h
+    python -m sim cosim examples/vqe_session.py --scenario preset:vqe-vs-background --start 1h \
+        --mode job
 """
 
 import numpy as np
