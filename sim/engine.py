@@ -124,6 +124,7 @@ class Engine(Dispatcher):
         self.running = 0
         self.stopped = False
         self.over = False  # the run is over once the end marker is reached (see _end)
+        self.draining = False  # R40: the user work is done; due system jobs still run (_end)
         self.sessions: list[Session] = []
         self.workloads: dict[str, WorkloadRun] = {}
         self.arrivals = env.arrivals  # every stream's arrivals, merged (R32)
@@ -170,10 +171,33 @@ class Engine(Dispatcher):
 
     def _end(self) -> None:
         """The run is over: the ``done`` event goes in behind what is already due at this
-        instant (a world event), so that the same events still run before the end."""
-        if not self.over:
-            self.over = True
-            self.done.succeed()
+        instant (a world event), so that the same events still run before the end.
+
+        R40, in every profile: a calibration that fell due before the user work was done is
+        never dropped — the run goes on until it has run (see :meth:`_drain_system_jobs`).
+        ``until`` is a hard stop (nothing new starts, R1), so it ends the run as it is.
+        """
+        if self.over or (not self.stopped and self._drain_system_jobs()):
+            return
+        self.over = True
+        self.done.succeed()
+
+    def _drain_system_jobs(self) -> bool:
+        """R40: once no user work is left, the backends still run their due calibrations.
+
+        Nothing holds the run then (no job, no active session), so each one starts at once,
+        holds the run while it runs and calls :meth:`_end` again when it is done. From the first
+        drain on, a calibration falling due is not queued (``_schedule_calibration``): the run
+        finishes the system jobs it has, and a periodic one that keeps falling due during the
+        previous one cannot keep it going for ever. True while some are left to run.
+        """
+        waiting = [b for b in self.backends.values() if b.calibrations]
+        if not waiting:
+            return False
+        self.draining = True
+        for b in waiting:
+            self.request_dispatch(b)
+        return True
 
     def request_dispatch(self, b: BackendState) -> None:
         """Ask ``b`` to pick its next job once everything else at this instant is handled."""
@@ -463,7 +487,7 @@ class Engine(Dispatcher):
 
     def _schedule_calibration(self, b: BackendState, cid: str, cal, when: float) -> None:
         def due() -> None:
-            if self.over:
+            if self.over or self.draining:  # after the user work: not part of the run (R40)
                 return
             if all(c != cid for c, _ in b.calibrations):  # a late one is not queued twice
                 b.calibrations.append((cid, cal.duration))
