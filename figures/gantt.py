@@ -103,10 +103,11 @@ def gantt(
 
     ``color_by`` is ``user``, ``session`` or ``mode``; ``colors`` maps group names to colours
     (pass the same map on every page to keep colours consistent). Each trace carries its kind
-    in ``meta`` (``job``, ``calibration``, ``idle_held``, ``reserved_idle``, ``reservation``,
-    ``session_active``, ``session_inactive``). ``time_range`` (seconds) keeps only what
-    overlaps that window and zooms the axis to it. Above ``overview_threshold`` job segments
-    the jobs are drawn as an overview (see the module's docstring); ``is_overview`` tells.
+    in ``meta`` (``job``, ``calibration``, ``pause``, ``idle_held``, ``reserved_idle``,
+    ``reservation``, ``session_active``, ``session_inactive``). ``time_range`` (seconds) keeps
+    only what overlaps that window and zooms the axis to it. Above ``overview_threshold`` job
+    segments the jobs are drawn as an overview (see the module's docstring); ``is_overview``
+    tells.
     """
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {COLOR_BY}, not {color_by!r}")
@@ -133,13 +134,13 @@ def gantt(
     step = (hi - lo) / HOVER_STEPS
     draw = _Drawer(per, webgl=segments > webgl_threshold, step=step)
     # Patterns exist only on SVG bars: the patterned kinds stay bars unless they alone are many.
-    patterned = tl["kind"].isin(["idle_held", "reserved_idle", "calibration"])
+    patterned = tl["kind"].isin(["idle_held", "reserved_idle", "calibration", "pause"])
     draw_kind = _Drawer(per, webgl=int(patterned.sum()) > webgl_threshold, step=step)
 
     traces: list[go.BaseTraceType] = []
     if len(windows):
         traces.append(_windows_trace(windows, blocks, per))
-    for kind in ("idle_held", "reserved_idle", "calibration"):
+    for kind in ("idle_held", "reserved_idle", "calibration", "pause"):
         part = tl[tl["kind"] == kind]
         if len(part):
             traces.append(_kind_trace(draw_kind, kind, part, row_y))

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 TIMER = 2  # a state timer runs after the world events of its instant (see sim.kernel)
 QUEUED, RUNNING, FINAL = 0, 1, 2  # Job.state (sim.dispatch reads QUEUED)
+PREPROCESS = 3  # R41: submitted, in (or waiting for) a pre-processing lane, not yet queued
 _new = object.__new__
 
 
@@ -80,7 +81,7 @@ class Reservation:
 class BackendState:
     __slots__ = (
         "name", "queues", "counts", "waiting", "busy", "holder", "batches", "calibrations",
-        "reservation", "windows", "dispatch_pending", "wake_at",
+        "reservation", "windows", "dispatch_pending", "wake_at", "lanes_busy", "lane_queue",
     )  # fmt: skip
 
     def __init__(self, name: str, n_instances: int):
@@ -91,11 +92,14 @@ class BackendState:
         self.busy = False
         self.holder: Session | None = None  # the active session holding the backend (R13)
         self.batches: list[Session] = []  # active batches, oldest activation first (R24)
-        self.calibrations: deque[tuple[str, float]] = deque()  # due, not yet run (R25)
+        # Due system jobs, not yet run: (id, duration, calibration | pause) (R25, R40).
+        self.calibrations: deque[tuple[str, float, str]] = deque()
         self.reservation: Reservation | None = None
         self.windows: dict[int, list[tuple[float, float]]] = {}  # instance → reserved windows
         self.dispatch_pending = False
         self.wake_at: float | None = None
+        self.lanes_busy = 0  # R41: pre-processing lanes in use
+        self.lane_queue: deque[Job] = deque()  # R41: jobs waiting for a lane, FIFO
 
 
 class Engine(Dispatcher):
@@ -233,6 +237,9 @@ class Engine(Dispatcher):
             for n, cal in enumerate(b.calibrations):
                 self._schedule_calibration(self.backends[b.name], f"{b.name}/cal{n + 1}", cal,
                                            cal.start)  # fmt: skip
+            for n, pause in enumerate(b.pauses):  # R40: queue pauses (health checks)
+                self._schedule_calibration(self.backends[b.name], f"{b.name}/pause{n + 1}",
+                                           pause, pause.start, "pause")  # fmt: skip
         for r in s.reservations:
             b = self.backends[r.backend]
             inst = self.instance_index[r.instance]
@@ -276,6 +283,8 @@ class Engine(Dispatcher):
         # Runs once per job: Job(), hold(), _enqueue() and request_dispatch() are written out
         # inline. Calling the Job class costs about twice as much as setting its slots here
         # (type.__call__ is not inlined the way a Python call is); tests check both agree.
+        if wl.preprocess:
+            return self._submit_preprocessed(wl, k, quantum, session)
         b = wl.backend
         now = self.env.now
         self.seq = self.seq + 1
@@ -308,11 +317,7 @@ class Engine(Dispatcher):
                 self._dirty.append(b)
             return job
         if not session.accepting:
-            # R16/R17: a closed or ended session rejects new jobs.
-            reason = END_FAILURES.get(session.end_reason, ("ERROR", "session_closed"))[1]
-            if session.closing and not session.ended:
-                reason = "session_closed"
-            self._finalize(job, "error", reason)
+            self._finalize(job, "error", _refusal(session))
             return job
         session.jobs_submitted += 1
         if session.first_job is None:
@@ -322,6 +327,73 @@ class Engine(Dispatcher):
         self._enqueue(b, job)
         self.request_dispatch(b)
         return job
+
+    # --- pre-processing lanes (R41) ------------------------------------------------------------
+
+    def _submit_preprocessed(self, wl: WorkloadRun, k: int, quantum: float,
+                             session: Session | None) -> Job:  # fmt: skip
+        """R41 (docs: execution-modes-faq): a job with a ``preprocess`` time shows RUNNING as
+        soon as its classical pre-processing starts in one of the backend's lanes, and only
+        then enters the QPU's queue. Submitted now (the session's bookkeeping is done now, as
+        for any submission); queued when its pre-processing ends (:meth:`_preprocessed`)."""
+        b = wl.backend
+        self.seq += 1
+        job = Job(f"{wl.name}.{k}", self.seq, wl, session, quantum)
+        self.log.add(self.env.now, b.name, "submit", job.id, session.id if session else None,
+                     wl.user, wl.submit_detail + job.quantum_repr)  # fmt: skip
+        self.hold()
+        if session is not None:
+            if not session.accepting:
+                self._finalize(job, "error", _refusal(session))
+                return job
+            session.jobs_submitted += 1
+            if session.first_job is None:
+                session.first_job = job
+            session.preprocessing.append(job)  # a job in flight: keeps the ITTL off (R14)
+        job.state = PREPROCESS
+        b.lane_queue.append(job)
+        self._fill_lanes(b)
+        return job
+
+    def _fill_lanes(self, b: BackendState) -> None:
+        """R41: start the pre-processing of waiting jobs, first come first served, while a
+        lane is free. After ``until`` nothing new starts (R1)."""
+        lanes, q = self.knobs.preprocess_lanes, b.lane_queue
+        while q and b.lanes_busy < lanes and not self.stopped:
+            job = q.popleft()
+            if job.state != PREPROCESS:
+                continue  # it left (cancelled, or its session ended) while waiting for a lane
+            b.lanes_busy += 1
+            sid = job.session.id if job.session else None
+            self.log.add(self.env.now, b.name, "preprocess_start", job.id, sid, job.user)
+            self.later(job.workload.preprocess, self._preprocessed, WORLD, (b, job))
+
+    def _preprocessed(self, b: BackendState, job: Job) -> None:
+        """R41: the lane is free; a job still waiting enters the QPU's queue now (its age for
+        R7 is its place in that queue, the order the scheduler sees it in)."""
+        b.lanes_busy -= 1
+        if job.state == PREPROCESS:
+            s = job.session
+            self.log.add(self.env.now, b.name, "preprocess_end", job.id, s.id if s else None,
+                         job.user)  # fmt: skip
+            self.seq += 1
+            job.seq = self.seq
+            job.state = QUEUED
+            if s is not None:
+                s.preprocessing.remove(job)
+                s.queue.append(job)
+                s.queued += 1
+            self._enqueue(b, job)
+            self.request_dispatch(b)
+        self._fill_lanes(b)
+
+    def _fail_preprocessing(self, job: Job, status: str, reason: str) -> None:
+        """A job leaves during its pre-processing (cancelled, or its session ended). Its lane,
+        if it had one, is free when that step would have ended (the step is not cut short)."""
+        s = job.session
+        if s is not None:
+            s.preprocessing.remove(job)
+        self._finalize(job, "cancelled" if status == "CANCELLED" else "error", reason)
 
     def reject(self, wl: WorkloadRun, k: int, quantum: float, reason: str) -> Job:
         """A submission refused outright (R21: Open-plan sessions under ibm-current)."""
@@ -367,6 +439,9 @@ class Engine(Dispatcher):
 
     def cancel_job(self, job: Job) -> None:
         """A user cancels one queued job; a running or finished job is not affected (R1)."""
+        if job.state == PREPROCESS:  # R41: still pre-processing, not in the QPU's queue yet
+            self._fail_preprocessing(job, "CANCELLED", "user_cancelled")
+            return
         if job.state != QUEUED:
             return
         self.fail_queued(job, "CANCELLED", "user_cancelled")
@@ -458,7 +533,7 @@ class Engine(Dispatcher):
             s.running -= 1
             if s.pending_end:
                 self._close_session(s)
-            elif s.closing and s.queued == 0:
+            elif s.closing and s.queued == 0 and not s.preprocessing:
                 self._close_session(s)  # R17 drain: done without waiting for the ITTL
             elif s.active:
                 self._start_ittl(s)  # R14: the ITTL clock restarts when a session job finishes
@@ -485,13 +560,18 @@ class Engine(Dispatcher):
 
     # --- calibrations (R25, R26, R29) -----------------------------------------------------
 
-    def _schedule_calibration(self, b: BackendState, cid: str, cal, when: float) -> None:
+    def _schedule_calibration(self, b: BackendState, cid: str, cal, when: float,
+                              kind: str = "calibration") -> None:  # fmt: skip
+        """A calibration (R25) or a queue pause (``kind="pause"``, R40) falls due at ``when``
+        (and every ``cal.every`` after). Both wait in the backend's one queue of system jobs."""
+        due_event = f"{kind}_due"
+
         def due() -> None:
             if self.over or self.draining:  # after the user work: not part of the run (R40)
                 return
-            if all(c != cid for c, _ in b.calibrations):  # a late one is not queued twice
-                b.calibrations.append((cid, cal.duration))
-                self.log.add(self.env.now, b.name, "calibration_due", None, None, None, cid)
+            if all(c[0] != cid for c in b.calibrations):  # a late one is not queued twice
+                b.calibrations.append((cid, cal.duration, kind))
+                self.log.add(self.env.now, b.name, due_event, None, None, None, cid)
                 self.request_dispatch(b)
             if cal.every is not None:
                 self.later(cal.every, due)
@@ -499,16 +579,19 @@ class Engine(Dispatcher):
         self.at(when, due)
 
     def _start_calibration(self, b: BackendState) -> None:
-        cid, duration = b.calibrations.popleft()
+        """Run the first due system job: a calibration (R25, R26), or a queue pause (R40:
+        a health check stopped the queue; like a calibration, the backend starts no job
+        until it ends, and a running job finishes first, R1)."""
+        cid, duration, kind = b.calibrations.popleft()
         b.busy = True
         self.running += 1
         self.hold()
-        self.log.add(self.env.now, b.name, "calibration_start", None, None, None, cid)
+        self.log.add(self.env.now, b.name, f"{kind}_start", None, None, None, cid)
 
         def end() -> None:
             b.busy = False
             self.running -= 1
-            self.log.add(self.env.now, b.name, "calibration_end", None, None, None, cid)
+            self.log.add(self.env.now, b.name, f"{kind}_end", None, None, None, cid)
             if self.stopped and self.running == 0:
                 self._end()
             self.request_dispatch(b)
@@ -559,8 +642,9 @@ class Engine(Dispatcher):
                      f"workload={s.workload};mode={s.mode};max_time={s.max_time!r};"
                      f"interactive_ttl={s.ittl!r}")  # fmt: skip
         idle = self.knobs.idle_session_close
-        if idle is not None:
-            # R22: a session that gets no job this long after it was opened closes by itself.
+        if idle is not None and (s.holds or self.knobs.idle_close_batches):
+            # R22: a session that gets no job this long after it was opened closes by itself;
+            # R41 (ibm-2025, docs: run-jobs-session): sessions only, not batches.
             def check() -> None:
                 if s.jobs_submitted == 0 and not s.ended:
                     self.end_session(s, "idle_timeout")
@@ -614,7 +698,8 @@ class Engine(Dispatcher):
 
         def expired() -> None:
             # R14: inactive only if no job of the session is queued (or running) by now.
-            if s.ittl_gen == gen and s.active and not s.queued and not s.running:
+            if (s.ittl_gen == gen and s.active and not s.queued and not s.running
+                    and not s.preprocessing):  # fmt: skip
                 self.deactivate(s, "interactive_ttl")
 
         self.later(s.ittl, expired, TIMER)
@@ -634,7 +719,7 @@ class Engine(Dispatcher):
             return
         s.accepting = False
         s.closing = True
-        if s.queued == 0 and s.running == 0:
+        if s.queued == 0 and s.running == 0 and not s.preprocessing:
             self._close_session(s, "closed")
 
     def end_session(self, s: Session, why: str) -> None:
@@ -651,6 +736,8 @@ class Engine(Dispatcher):
         status, reason = END_FAILURES[why]
         for job in s.live_jobs():
             self.fail_queued(job, status, reason)
+        for job in list(s.preprocessing):  # R41: jobs still in pre-processing fail too
+            self._fail_preprocessing(job, status, reason)
         if not s.running:
             self._close_session(s, why)
         self.request_dispatch(s.backend)
@@ -682,3 +769,10 @@ class Engine(Dispatcher):
         for s in self.sessions:
             if s.active:
                 self._charge_span(s)
+
+
+def _refusal(session: Session) -> str:
+    """R16/R17: why a closed or ended session rejects a new job."""
+    if session.closing and not session.ended:
+        return "session_closed"
+    return END_FAILURES.get(session.end_reason, ("ERROR", "session_closed"))[1]

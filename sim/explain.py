@@ -61,7 +61,7 @@ class Interval:
 
     start: float
     end: float
-    kind: str  # job | calibration | idle_held | reserved_idle | idle
+    kind: str  # job | calibration | pause | idle_held | reserved_idle | idle
     holder: str  # the job, calibration or session that had the backend ("" when idle)
     user: str
     rules: tuple[str, ...]
@@ -237,6 +237,14 @@ def _blocker(h: History, job, sid, seg_start, lo, hi, kind, jid, ssid, user, key
         return Interval(lo, hi, kind, name, "", rules,
                         f"calibration {name} ran: a due calibration goes ahead of every user "
                         "job and is never interrupted" + extra)  # fmt: skip
+    if kind == "pause":
+        ev = h.events
+        pid = ev[(ev["event"] == "pause_start") & (ev["backend"] == backend)
+                 & (ev["time"] == seg_start)]["detail"]  # fmt: skip
+        name = str(pid.iloc[0]) if len(pid) else "pause"
+        return Interval(lo, hi, kind, name, "", ("R40",),
+                        f"the queue was paused ({name}): a health check stopped the backend from "
+                        "starting jobs until it ended" + extra)  # fmt: skip
     if kind == "idle_held":
         return Interval(lo, hi, kind, ssid, user, ("R13", "R14"),
                         f"{user}'s session {ssid} held the backend while idle, waiting for its "

@@ -52,8 +52,10 @@ class History:
 
     @cached_property
     def moments(self) -> pd.DataFrame:
-        """Per job: its submission position (its age, R7), and the position where it left the
-        queue (start, failure or cancellation; +inf while still queued), indexed by job id."""
+        """Per job: its submission position, the position where it entered the QPU's queue
+        (``queue_pos``: its age, R7 — the submission, or the end of its pre-processing, R41),
+        and the position where it left the queue (start, failure or cancellation; +inf while
+        still queued), indexed by job id."""
         ev = self.events
         sub = ev[ev["event"] == "submit"]
         out = pd.DataFrame(
@@ -67,6 +69,13 @@ class History:
             index=pd.Index(sub["job_id"].to_numpy(dtype=object), name="job_id"),
         )
         out["instance"] = out["user"].map(self.user_instance)
+        pre = ev[ev["event"] == "preprocess_end"]
+        out["queue_pos"] = (
+            pd.Series(pre.index.to_numpy(), index=pre["job_id"].to_numpy())
+            .reindex(out.index)
+            .fillna(out["submit_pos"])
+            .to_numpy(dtype=float)
+        )
         leaving = ev[ev["event"].isin(LEAVE_EVENTS)]
         first = leaving.groupby("job_id", sort=False).head(1)
         out["leave_pos"] = (
@@ -92,7 +101,7 @@ class History:
         m = self.moments
         return (
             m["backend"].to_numpy(dtype=object),
-            m["submit_pos"].to_numpy(dtype=float),
+            m["queue_pos"].to_numpy(dtype=float),
             m["leave_pos"].to_numpy(dtype=float),
             m["instance"].to_numpy(dtype=object),
         )

@@ -85,7 +85,8 @@ class Knobs(BaseModel):
     # (the engine's reading so far), or to sessions only.
     idle_close_batches: bool = True
     # R41 (docs: execution-modes-faq): classical pre-processing lanes per backend before
-    # the QPU pick (0: none; a job's RUNNING is its QPU start).
+    # the QPU pick (0: none — a workload's `preprocess` is ignored with a warning, and a
+    # job's RUNNING is its QPU start).
     preprocess_lanes: int = Field(default=0, ge=0)
 
     @field_validator(
@@ -192,8 +193,6 @@ ENGINE_PENDING: dict[str, str] = {
     "cancel_running_jobs": "R37 cancelling a running job",
     "job_overhead_seconds": "R38 the per-job billing overhead",
     "max_execution_time_status": "R38 CANCELLED at max_execution_time",
-    "idle_close_batches": "R41 idle close for sessions only",
-    "preprocess_lanes": "R41 pre-processing lanes",
 }
 
 # The IBM documentation page (quantum.cloud.ibm.com/docs/guides/…) behind each knob's value

@@ -30,7 +30,7 @@ class Session:
         "id", "workload", "user", "instance", "backend", "mode", "holds", "ittl", "max_time",
         "queue", "queued", "running", "opened", "active", "activated_at", "first_activation",
         "activations", "accepting", "closing", "ended", "end_reason", "pending_end",
-        "ittl_gen", "jobs_submitted", "first_job", "rng",
+        "ittl_gen", "jobs_submitted", "first_job", "rng", "preprocessing",
     )  # fmt: skip
 
     def __init__(
@@ -70,6 +70,7 @@ class Session:
         self.jobs_submitted = 0
         self.first_job: Job | None = None
         self.rng = None
+        self.preprocessing: list[Job] = []  # R41: submitted, not yet in the QPU's queue
 
     def live_jobs(self) -> list[Job]:
         """The session's queued jobs in submission order (drops stale entries)."""

@@ -47,6 +47,9 @@ class WorkloadRun:
         self.backend = engine.backends[spec.backend]
         limit = spec.max_execution_time if spec.max_execution_time is not None else math.inf
         self.limit = min(limit, knobs.job_time_limit)  # R3
+        # R41: pre-processing before the QPU's queue, only where the profile has lanes (0, the
+        # older profiles: the stage does not exist, and the field is ignored with a warning).
+        self.preprocess = spec.preprocess if knobs.preprocess_lanes else 0.0
 
         mode, self.reject_reason = run_mode(spec.mode, knobs, plan)
         self.mode = mode

@@ -264,9 +264,10 @@ def test_an_ibm_2025_run_names_the_rules_the_engine_does_not_apply_yet():
     assert len(warnings) == 1
     text = warnings[0]
     for rule in ("R34 fair share by allocation", "R37 cancelling a running job",
-                 "R38 the per-job billing overhead", "R39 the Pay-As-You-Go cost limit",
-                 "R41 pre-processing lanes"):  # fmt: skip
+                 "R38 the per-job billing overhead",
+                 "R39 the Pay-As-You-Go cost limit"):  # fmt: skip
         assert rule in text
+    assert "R41" not in text  # applied by the engine (idle close, pre-processing lanes)
     assert sim.run(sim.from_dict(_data(rules="ibm-current", instances=[
         {"name": "A"}, {"name": "B"}]))).warnings == []  # fmt: skip
 
