@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 TIMER = 2  # a state timer runs after the world events of its instant (see sim.kernel)
 QUEUED, RUNNING, FINAL = 0, 1, 2  # Job.state (sim.dispatch reads QUEUED)
-PREPROCESS = 3  # R41: submitted, in (or waiting for) a pre-processing lane, not yet queued
+# R41: submitted, not yet in the QPU's queue: waiting for a pre-processing lane, or in one.
+WAITING_LANE, IN_LANE = 3, 4
 _new = object.__new__
 
 
@@ -350,9 +351,12 @@ class Engine(Dispatcher):
             if session.first_job is None:
                 session.first_job = job
             session.preprocessing.append(job)  # a job in flight: keeps the ITTL off (R14)
-        job.state = PREPROCESS
+        job.state = WAITING_LANE
         b.lane_queue.append(job)
         self._fill_lanes(b)
+        if job.state == WAITING_LANE:  # no lane free: the log must say it is not queued yet
+            self.log.add(self.env.now, b.name, "preprocess_wait", job.id,
+                         session.id if session else None, wl.user)  # fmt: skip
         return job
 
     def _fill_lanes(self, b: BackendState) -> None:
@@ -361,39 +365,48 @@ class Engine(Dispatcher):
         lanes, q = self.knobs.preprocess_lanes, b.lane_queue
         while q and b.lanes_busy < lanes and not self.stopped:
             job = q.popleft()
-            if job.state != PREPROCESS:
+            if job.state != WAITING_LANE:
                 continue  # it left (cancelled, or its session ended) while waiting for a lane
+            job.state = IN_LANE
             b.lanes_busy += 1
             sid = job.session.id if job.session else None
             self.log.add(self.env.now, b.name, "preprocess_start", job.id, sid, job.user)
             self.later(job.workload.preprocess, self._preprocessed, WORLD, (b, job))
 
     def _preprocessed(self, b: BackendState, job: Job) -> None:
-        """R41: the lane is free; a job still waiting enters the QPU's queue now (its age for
-        R7 is its place in that queue, the order the scheduler sees it in)."""
+        """R41: the job's pre-processing is done: it frees its lane and enters the QPU's queue
+        (its age for R7 is its place in that queue, the order the scheduler sees it in). A job
+        that left meanwhile freed its lane then (:meth:`_fail_preprocessing`)."""
+        if job.state != IN_LANE:
+            return
         b.lanes_busy -= 1
-        if job.state == PREPROCESS:
-            s = job.session
-            self.log.add(self.env.now, b.name, "preprocess_end", job.id, s.id if s else None,
-                         job.user)  # fmt: skip
-            self.seq += 1
-            job.seq = self.seq
-            job.state = QUEUED
-            if s is not None:
-                s.preprocessing.remove(job)
-                s.queue.append(job)
-                s.queued += 1
-            self._enqueue(b, job)
-            self.request_dispatch(b)
+        s = job.session
+        self.log.add(self.env.now, b.name, "preprocess_end", job.id, s.id if s else None,
+                     job.user)  # fmt: skip
+        self.seq += 1
+        job.seq = self.seq
+        job.state = QUEUED
+        if s is not None:
+            s.preprocessing.remove(job)
+            s.queue.append(job)
+            s.queued += 1
+        self._enqueue(b, job)
+        self.request_dispatch(b)
         self._fill_lanes(b)
 
     def _fail_preprocessing(self, job: Job, status: str, reason: str) -> None:
-        """A job leaves during its pre-processing (cancelled, or its session ended). Its lane,
-        if it had one, is free when that step would have ended (the step is not cut short)."""
+        """A job leaves during its pre-processing (cancelled, or its session ended): the
+        pre-processing stops and its lane, if it had one, is free at once."""
         s = job.session
         if s is not None:
             s.preprocessing.remove(job)
+        in_lane = job.state == IN_LANE
+        b = job.backend
+        if in_lane:
+            b.lanes_busy -= 1
         self._finalize(job, "cancelled" if status == "CANCELLED" else "error", reason)
+        if in_lane:
+            self._fill_lanes(b)
 
     def reject(self, wl: WorkloadRun, k: int, quantum: float, reason: str) -> Job:
         """A submission refused outright (R21: Open-plan sessions under ibm-current)."""
@@ -439,7 +452,7 @@ class Engine(Dispatcher):
 
     def cancel_job(self, job: Job) -> None:
         """A user cancels one queued job; a running or finished job is not affected (R1)."""
-        if job.state == PREPROCESS:  # R41: still pre-processing, not in the QPU's queue yet
+        if job.state >= WAITING_LANE:  # R41: pre-processing, not in the QPU's queue yet
             self._fail_preprocessing(job, "CANCELLED", "user_cancelled")
             return
         if job.state != QUEUED:

@@ -200,14 +200,29 @@ def test_r41_a_job_in_preprocessing_keeps_its_session_active():
     assert session(r, "s:session")["activations"] == 1
 
 
-def test_r41_cancelling_a_job_in_preprocessing():
-    """R41: one lane (override); w.1, w.2 (preprocess 30, quantum 10) at 0: w.1 pre-processes
+def _one_lane(n: int, cancel: int, at: float):
+    top = {**TODAY, "overrides": {"job_overhead_seconds": 0, "preprocess_lanes": 1}}
+    actions = [{"workload": "w", "at": at, "do": "cancel_job", "job": cancel}]
+    return run(_jobs(n, preprocess=30), actions=actions, **top)
+
+
+def test_r41_cancelling_a_job_waiting_for_a_lane():
+    """R41, one lane (override); w.1, w.2 (preprocess 30, quantum 10) at 0: w.1 pre-processes
     0–30, w.2 waits for the lane. w.2 cancelled at 10 ends CANCELLED user_cancelled and never
-    runs; w.1 runs 30–40."""
-    r = run(_jobs(2, preprocess=30), **{**TODAY, "overrides": {"job_overhead_seconds": 0,
-            "preprocess_lanes": 1}}, actions=[{"workload": "w", "at": 10, "do": "cancel_job",
-                                               "job": 2}])  # fmt: skip
-    assert job(r, "w.2")["status"] == "CANCELLED"
-    assert job(r, "w.2")["reason"] == "user_cancelled"
+    runs; w.1 runs 30–40, the end of the run."""
+    r = _one_lane(2, cancel=2, at=10)
+    assert (job(r, "w.2")["status"], job(r, "w.2")["reason"]) == ("CANCELLED", "user_cancelled")
     assert starts(r)["w.1"] == 30.0
     assert r.end_time == 40.0
+
+
+def test_r41_cancelling_a_job_in_a_lane_frees_the_lane_at_once():
+    """R41, one lane; w.1, w.2, w.3 at 0. w.1 pre-processes from 0 and is cancelled at 10: its
+    lane is free at once, so w.2 pre-processes 10–40 and runs 40–50; w.3 gets the lane at 40:
+    40–70, runs 70–80. w.1 was RUNNING (running_since 0) but never reached the QPU."""
+    r = _one_lane(3, cancel=1, at=10)
+    assert job(r, "w.1")["status"] == "CANCELLED"
+    assert job(r, "w.1")["running_since"] == 0.0
+    assert starts(r)["w.2"] == 40.0 and starts(r)["w.3"] == 70.0
+    assert job(r, "w.2")["running_since"] == 10.0 and job(r, "w.3")["running_since"] == 40.0
+    assert r.end_time == 80.0
