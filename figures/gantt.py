@@ -193,7 +193,7 @@ def label_margin(events: pd.DataFrame) -> int:
     (a backend's name, or "↳ " and a session id), the same whichever backends a chart shows."""
     labels = [str(b) for b in pd.unique(events["backend"].dropna())]
     labels += [f"↳ {s}" for s in pd.unique(events["session_id"].dropna())]
-    if (events["event"] == "preprocess_start").any():
+    if "event" in events and (events["event"] == "preprocess_start").any():
         labels.append(f"↳ {PREPROCESS_LABEL} 99")  # R41 lane rows
     longest = max((len(x) for x in labels), default=8)
     return int(round(20 + LABEL_PX * longest))

@@ -186,7 +186,8 @@ def step_envelope(
 # Columns holding a time, by name across the result tables and the dashboard's own tables:
 # moments are seconds since the start of the run, lengths a number of seconds.
 MOMENT_COLUMNS = ("submitted", "started", "finished", "failed_at", "created", "activated",
-                  "ended", "since", "from", "to", "at", "start", "end")  # fmt: skip
+                  "ended", "since", "from", "to", "at", "start", "end",
+                  "running_since")  # fmt: skip
 LENGTH_COLUMNS = ("wait", "quantum_seconds", "usage_seconds", "idle_held_seconds", "max_time",
                   "interactive_ttl", "length", "usage")  # fmt: skip
 

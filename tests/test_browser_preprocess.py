@@ -69,6 +69,11 @@ def test_timeline_draws_pauses_and_preprocessing_lanes(server, browser, tmp_path
         # Six pre-processing bars: five from 0 for 30 s, w.6's from 30 (lane 1).
         assert seconds["preprocess"] == [[0, 30]] * 5 + [[30, 30]]
         assert seconds["job"] == [[30, 10], [40, 10], [85, 10], [95, 10], [105, 10], [115, 10]]
+        # The jobs table below: RUNNING since (R41) right before the QPU start.
+        table = page.locator('[data-testid="stDataFrame"]').last
+        table.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        table.screenshot(path=str(tmp_path / "jobs.png"))
         assert not tab.errors, "\n".join(tab.errors)
     finally:
         tab.close()

@@ -226,3 +226,16 @@ def test_r41_cancelling_a_job_in_a_lane_frees_the_lane_at_once():
     assert starts(r)["w.2"] == 40.0 and starts(r)["w.3"] == 70.0
     assert job(r, "w.2")["running_since"] == 10.0 and job(r, "w.3")["running_since"] == 40.0
     assert r.end_time == 80.0
+
+
+def test_r41_the_wait_explained_starts_with_the_lane_and_the_preprocessing():
+    """The six-job run above: w.6 waited 0–30 for a lane, pre-processed 30–60 (RUNNING, not
+    queued), then queued behind w.4 (60–70) and w.5 (70–80). The explanation says so, instead
+    of "the backend was idle" for the first 30 s of w.1 (which only pre-processed 0–30)."""
+    r = run(_jobs(6, preprocess=30), **TODAY)
+    w6 = [(i.start, i.end, i.kind) for i in explain(r, "w.6").intervals]
+    assert w6 == [(0.0, 30.0, "lane_wait"), (30.0, 60.0, "preprocess"), (60.0, 70.0, "job"),
+                  (70.0, 80.0, "job")]  # fmt: skip
+    w1 = explain(r, "w.1").intervals
+    assert [(i.start, i.end, i.kind, i.rules) for i in w1] == [(0.0, 30.0, "preprocess",
+                                                                ("R41",))]  # fmt: skip
