@@ -239,3 +239,29 @@ def test_r41_the_wait_explained_starts_with_the_lane_and_the_preprocessing():
     w1 = explain(r, "w.1").intervals
     assert [(i.start, i.end, i.kind, i.rules) for i in w1] == [(0.0, 30.0, "preprocess",
                                                                 ("R41",))]  # fmt: skip
+
+
+def test_the_scenario_editor_keeps_pauses_and_preprocess():
+    """Editing a scenario in the dashboard must not drop a backend's pauses (R40) or a
+    workload's preprocess (R41): the tables round-trip to the same scenario, and a pause's
+    problem points at its own table's row."""
+    from ui import editor
+
+    scenario = sim.from_dict({
+        "rules": "ibm-2025",
+        "backends": [{"name": "qpu", "pauses": [{"at": 45, "duration": 20},
+                                                 {"every": 3600, "duration": 60}]}],
+        "instances": [{"name": "A", "allocation": "10h"}],
+        "users": [{"name": "a", "instance": "A"}],
+        "workloads": [{**_jobs(6, preprocess=30)[0], "backend": "qpu"}],
+    })  # fmt: skip
+    general = editor.general_from_scenario(scenario)
+    frames = editor.frames_from_scenario(scenario)
+    assert frames["pauses"]["duration"].tolist() == ["20s", "1m"]
+    assert frames["workloads"]["preprocess"].tolist() == ["30s"]
+    built, problems = editor.build(general, frames)
+    assert not problems and built == scenario
+    bad = frames["pauses"].copy()
+    bad.loc[0, "duration"] = "-1s"
+    _, problems = editor.build(general, {**frames, "pauses": bad})
+    assert ("pauses", 0, "duration") in {(p.table, p.row, p.field) for p in problems}

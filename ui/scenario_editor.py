@@ -32,6 +32,11 @@ TITLES = {
         "Calibrations",
         "One-off (`at`) or periodic (`every`, `first_at`) system jobs on a backend (R25).",
     ),
+    "pauses": (
+        "Queue pauses",
+        "A health check stops the job queue for `duration` (R40): one-off or periodic, "
+        "queued with the calibrations.",
+    ),
     "instances": (
         "Instances",
         "Fair-share entities `hub/group/project` (or flat names): share weight, prior usage "
@@ -69,6 +74,13 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "first_at": _text("periodic: the first occurrence (default: one period in)"),
         "duration": _text(DURATION_HELP),
     },
+    "pauses": {
+        "backend": _text("the backend's name"),
+        "at": _text("one-off: when (" + DURATION_HELP + ")"),
+        "every": _text("periodic: the period"),
+        "first_at": _text("periodic: the first occurrence (default: one period in)"),
+        "duration": _text("how long the queue stays paused (" + DURATION_HELP + ")"),
+    },
     "instances": {
         "name": _text("hub/group/project, or a flat name"),
         "share": st.column_config.NumberColumn(help="share weight (> 0)", min_value=0.0),
@@ -104,6 +116,10 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "max_execution_time": _text("per job time limit (R3)"),
         "close": _choice(["after_last", "never"]),
         "open_at": _text("session: when it is opened (default: the workload's start)"),
+        "preprocess": _text(
+            "classical pre-processing per job, in the backend's lanes before the QPU (R41; "
+            "ignored where the profile has no lanes)"
+        ),
     },
     "reservations": {
         "backend": _text(),
@@ -123,7 +139,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
 
 
 WIDTHS = {
-    ("backends", "calibrations"): [1, 2],
+    ("backends", "calibrations", "pauses"): [1, 2, 2],
     ("instances", "users"): [3, 2],
     ("reservations", "actions"): [1, 1],
 }
@@ -263,7 +279,7 @@ def render(scenario: sim.Scenario) -> EditorView:
 
     frames: dict[str, pd.DataFrame] = {}
     layout = [
-        ("backends", "calibrations"),
+        ("backends", "calibrations", "pauses"),
         ("instances", "users"),
         ("workloads",),
         ("reservations", "actions"),
