@@ -12,7 +12,7 @@ import figures.replay
 import sim
 from figures import tables
 from figures.timefmt import clock, time_unit
-from sim import compare
+from sim.experiments import compare
 from ui import reasons, sidebar, state, widgets
 from ui.text import md
 

@@ -1,4 +1,5 @@
-"""sim.compare: paired variants (R33), replications and Student-t confidence intervals."""
+"""sim.experiments.compare: paired variants (R33), replications and Student-t confidence
+intervals."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim import compare
+from sim.experiments import compare
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim.explain import explain
+from sim.analysis.explain import explain
 from tests.helpers import job, run, session, starts
 
 TODAY = {

@@ -1,0 +1,101 @@
+"""Paired comparisons and replications: thin layers over "run one scenario".
+
+Every workload draws from its own random streams, seeded by (seed, workload name, stream),
+so changing one workload's mode or pattern leaves job k's quantum and classical times as they
+were: two runs with the same seed are a paired comparison (R33). Replications repeat a run
+with consecutive seeds; :func:`mean_ci` summarises them with a Student-t interval.
+
+Nothing here imports Streamlit or Plotly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..analysis.measures import FAILED, final_times, usage_billed, workload_metrics
+from ..analysis.results import Result
+from ..model.scenario import Problem, Scenario, ScenarioError, from_dict
+from .runs import interval, seeds  # the sweeps' t-interval (scipy.stats.t), seeds
+from .single import run as _run
+
+# The per-workload measures moved to sim.analysis.measures; they stay importable from here.
+__all__ = [
+    "FAILED", "Runner", "final_times", "mean_ci", "replicate", "replication_seeds",
+    "usage_billed", "with_mode", "with_reservation", "with_workload", "workload_metrics",
+]  # fmt: skip
+
+Runner = Callable[[Scenario, int], Result]
+
+
+# --- scenario variants ---------------------------------------------------------------------
+
+
+def _workload_index(data: dict[str, Any], workload: str) -> int:
+    for i, w in enumerate(data.get("workloads", [])):
+        if w.get("name") == workload:
+            return i
+    raise ScenarioError([Problem("workloads", f"unknown workload {workload!r}")])
+
+
+def with_workload(scenario: Scenario, workload: str, **changes: Any) -> Scenario:
+    """A validated copy of ``scenario`` with fields of one workload changed.
+
+    A change to ``None`` restores the field's default (e.g. ``rate=None``). Raises
+    :class:`ScenarioError` when the workload is unknown or the result is not a valid scenario.
+    """
+    data = scenario.to_dict()
+    i = _workload_index(data, workload)
+    data["workloads"][i].update(changes)
+    return from_dict(data)
+
+
+def with_mode(scenario: Scenario, workload: str, mode: str) -> Scenario:
+    """The same scenario with one workload's mode changed (job | session | batch).
+
+    With the same seed, job k of the workload gets the same quantum and classical draws in
+    both scenarios (R33), so the two runs differ only by the mode.
+    """
+    return with_workload(scenario, workload, mode=mode)
+
+
+def with_reservation(scenario: Scenario, index: int, **changes: Any) -> Scenario:
+    """A validated copy with fields of reservation ``index`` (0-based) changed."""
+    data = scenario.to_dict()
+    if not 0 <= index < len(data["reservations"]):
+        raise ScenarioError([Problem("reservations", f"no reservation number {index + 1}")])
+    data["reservations"][index].update(changes)
+    return from_dict(data)
+
+
+# --- replications --------------------------------------------------------------------------
+
+
+# Consecutive seeds from ``first_seed`` (default: the scenario's own): the sweeps' rule, so a
+# comparison and a sweep of the same scenario draw the same replications.
+replication_seeds = seeds
+
+
+def replicate(
+    scenario: Scenario,
+    reps: int,
+    first_seed: int | None = None,
+    runner: Runner | None = None,
+) -> list[Result]:
+    """Run ``scenario`` ``reps`` times with consecutive seeds.
+
+    ``runner(scenario, seed)`` defaults to :func:`sim.run`; a caller may pass a cached one.
+    """
+    run = runner or (lambda s, seed: _run(s, seed=seed))
+    return [run(scenario, seed) for seed in replication_seeds(scenario, reps, first_seed)]
+
+
+def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float]:
+    """Sample mean and a two-sided Student-t confidence interval: ``(mean, low, high)``.
+
+    NaN values are ignored. With one value the interval is undefined and ``low``/``high`` are
+    NaN; with none, everything is NaN.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    return interval(values, confidence)
