@@ -49,6 +49,8 @@ TABLES: dict[str, list[str]] = {
         "max_execution_time",
         "close",
         "open_at",
+        "trace",
+        "replay",
         "preprocess",
     ],
     "reservations": ["backend", "instance", "start", "end"],
@@ -148,6 +150,8 @@ def _cell_text(table: str, column: str, value: Any) -> Any:
         return "true" if value else "false"
     if column in DISTRIBUTIONS:
         return distribution_text(value)
+    if column in ("trace", "replay"):  # recorded steps or jobs (issues 17, 18): one YAML line
+        return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**9).strip()
     if column == "rate":
         return rate_text(value)
     if column in DURATIONS:
@@ -226,7 +230,7 @@ def _cell_value(table: str, column: str, value: Any) -> Any:
             return int(value)
         return value
     text = str(value).strip()
-    if column in DURATIONS or column in DISTRIBUTIONS or column == "rate":
+    if column in DURATIONS or column in DISTRIBUTIONS or column in ("rate", "trace", "replay"):
         return _yamlish(text)
     return text
 

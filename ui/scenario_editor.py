@@ -24,7 +24,7 @@ BASES = "editor_bases"  # widget key → the DataFrame the data editor was mount
 DURATION_HELP = "a duration: 90 (seconds), 90s, 20m, 1h 30m, 2d"
 DISTRIBUTION_HELP = (
     "30s, or {exponential: 20s}, {uniform: [45s, 90s]}, {normal: {mean: 40s, sd: 10s}}, "
-    "{lognormal: {mean: M, sd: S}}, {choice: [10s, 20s]}"
+    "{lognormal: {mean: M, sd: S}}, {gamma: {mean: M, sd: S}}, {choice: [10s, 20s]}"
 )
 TITLES = {
     "backends": ("Backends", "Quantum processors; each runs one job at a time (R1)."),
@@ -53,7 +53,11 @@ TITLES = {
         "Reservations",
         "Windows when only one instance runs on a backend (R27, R28).",
     ),
-    "actions": ("Session actions", "`close`, `cancel` or `cancel_job` at a given time (R17–R19)."),
+    "actions": (
+        "Session actions",
+        "`close`, `cancel` or `cancel_job` at a given time (R17–R19; "
+        "under ibm-2025 `cancel_job` also stops a running job, R37).",
+    ),
 }
 
 
@@ -98,7 +102,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "name": _text(),
         "user": _text("a user's name"),
         "backend": _text("a backend's name"),
-        "pattern": _choice(["iterative", "batch", "stream"]),
+        "pattern": _choice(["iterative", "batch", "stream", "trace", "replay"]),
         "mode": _choice(["job", "session", "batch"]),
         "jobs": st.column_config.NumberColumn(
             help="number of jobs (iterative, batch; optional cap for a stream)",
@@ -116,6 +120,8 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "max_execution_time": _text("per job time limit (R3)"),
         "close": _choice(["after_last", "never"]),
         "open_at": _text("session: when it is opened (default: the workload's start)"),
+        "trace": _text("pattern trace: a recorded program's steps (YAML from sim record)"),
+        "replay": _text("pattern replay: recorded jobs at absolute times (sim trace import)"),
         "preprocess": _text(
             "classical pre-processing per job, in the backend's lanes before the QPU (R41; "
             "ignored where the profile has no lanes)"

@@ -1,4 +1,5 @@
-"""What users submit (R30–R32): iterative loops, batches and Poisson streams.
+"""What users submit (R30–R32): iterative loops, batches and Poisson streams; and the
+``replay`` of recorded jobs at absolute times (``sim.traces``, issue 18).
 
 A workload keeps submitting according to its pattern whatever happens to its session: a job
 sent to a closed or ended session is rejected (R16, R17) and shows up as an ERROR. An
@@ -36,6 +37,10 @@ class WorkloadRun:
         # R41: pre-processing before the QPU's queue, only where the profile has lanes (0, the
         # older profiles: the stage does not exist, and the field is ignored with a warning).
         self.preprocess = spec.preprocess if knobs.preprocess_lanes else 0.0
+        # R38 (docs: execution-modes-faq, estimate-job-run-time): each job locks the QPU for a
+        # small overhead besides its quantum; usage is the time the QPU is locked, so the
+        # overhead occupies the backend and counts against max_execution_time (R3).
+        self.overhead = knobs.job_overhead_seconds
 
         mode, self.reject_reason = run_mode(spec.mode, knobs, plan)
         self.mode = mode
@@ -50,22 +55,26 @@ class WorkloadRun:
             gaps = Distribution(kind="exponential", params=(1.0 / spec.rate,))
             self.arrivals = Draws(gaps, stream_rng(seed, spec.name, "arrivals"))
         self.iterative = spec.pattern == "iterative"
-        # The text of each submit event up to its quantum (written once, not per job).
-        self.submit_detail = f"workload={spec.name};mode={self.mode};quantum="
         self.jobs: list[Job] = []
         self.outstanding = 0  # submitted jobs not yet final
         self.submitting = True
 
-    def _make_session(self, plan: str) -> Session:
+    def _make_session(
+        self, plan: str, mode: str | None = None, sid: str | None = None,
+        max_time: float | None = None,
+    ) -> Session:  # fmt: skip
+        """The workload's session or batch (R11, R20, R24). A workload submitted from outside
+        (sim.kernel.stepper) opens more than one: ``mode``, ``sid`` and ``max_time`` (else the
+        spec's) name each."""
         knobs, spec = self.engine.knobs, self.spec
-        user_max = spec.max_time if spec.max_time is not None else math.inf
-        if self.mode == "batch":
+        mode = mode or self.mode
+        asked = max_time if max_time is not None else spec.max_time
+        user_max = asked if asked is not None else math.inf
+        if mode == "batch":
             ittl = knobs.batch_interactive_ttl  # R24: about one second, not meaningful
             cap = knobs.open_plan_batch_max_time if plan == "open" else knobs.batch_max_time
             max_time = (
-                min(user_max, cap)
-                if plan == "open"
-                else (spec.max_time if spec.max_time is not None else cap)
+                min(user_max, cap) if plan == "open" else (asked if asked is not None else cap)
             )
         elif plan == "open":
             ittl = knobs.open_plan_interactive_ttl  # R21 (ibm-2023): 2 s, at most 15 min
@@ -73,10 +82,13 @@ class WorkloadRun:
         else:
             fixed = knobs.interactive_ttl_fixed or spec.interactive_ttl is None
             ittl = knobs.default_interactive_ttl if fixed else spec.interactive_ttl  # R20
-            max_time = spec.max_time if spec.max_time is not None else knobs.default_max_time
-        s = Session(f"{self.name}:{self.mode}", self.name, self.user, self.instance,
-                    self.backend, self.mode, ittl, max_time)  # fmt: skip
-        s.rng = stream_rng(self.engine.seed, self.name, "session_order")
+            max_time = asked if asked is not None else knobs.default_max_time
+        sid = sid or f"{self.name}:{mode}"
+        s = Session(sid, self.name, self.user, self.instance, self.backend, mode, ittl,
+                    max_time)  # fmt: skip
+        # The workload's own session keeps its stream name (R33: the same draws as before).
+        stream = self.name if sid == f"{self.name}:{mode}" else sid
+        s.rng = stream_rng(self.engine.seed, stream, "session_order")
         return s
 
     # --- driving the pattern ----------------------------------------------------------------
@@ -98,6 +110,12 @@ class WorkloadRun:
             if not engine.arrivals.add(self.arrivals, spec.rate, spec.start, spec.stop,
                                        spec.jobs, self._submit, self._arrive_last):  # fmt: skip
                 engine.at(spec.start, self._done_submitting)
+        elif spec.pattern == "replay":
+            # Recorded submissions at their own times (not gaps, not after results): one
+            # world event at a time on the heap, each scheduling the next, so a long trace
+            # never puts a million callbacks on the heap at once.
+            self._replay_next = 0
+            engine.at(spec.replay[0].at, self._replay)
         else:
             engine.at(spec.start, self._first)
 
@@ -113,14 +131,31 @@ class WorkloadRun:
                 self._submit()
             self._done_submitting()
 
+    def _replay(self) -> None:
+        """Submit every recorded job due now (ties in list order), then wait for the next."""
+        jobs, k = self.spec.replay, self._replay_next
+        now = jobs[k].at
+        while k < len(jobs) and jobs[k].at == now:
+            if self.engine.stopped:
+                self._done_submitting()
+                return
+            self._submit(jobs[k].quantum)  # None: a draw from the workload's quantum
+            k += 1
+        self._replay_next = k
+        if k < len(jobs):
+            self.engine.at(jobs[k].at, self._replay)
+        else:
+            self._done_submitting()
+
     def _arrive_last(self) -> None:
         """A stream's last arrival: the next would be at or after its stop, or over its jobs."""
         self._submit()
         if self.submitting:
             self.engine.later(0.0, self._done_submitting)
 
-    def _submit(self) -> None:
-        """Submit the next job. A stream's every arrival but its last calls this directly."""
+    def _submit(self, recorded: float | None = None) -> None:
+        """Submit the next job (``recorded``: a replay's own quantum). A stream's every arrival
+        but its last calls this directly."""
         engine = self.engine
         if engine.stopped:
             # until (R1): nothing new arrives. Only a stream arrival gets here (the other
@@ -128,7 +163,7 @@ class WorkloadRun:
             self._done_submitting()
             return
         k = len(self.jobs) + 1
-        quantum = self.quantum.next()
+        quantum = self.quantum.next() if recorded is None else recorded
         self.outstanding += 1
         if self.reject_reason:
             job = engine.reject(self, k, quantum, self.reject_reason)
@@ -174,6 +209,13 @@ class WorkloadRun:
 
     # --- user actions -----------------------------------------------------------------------
 
+    def cancel_session(self, s: Session) -> None:
+        """``session.cancel()``: queued jobs are cancelled, the running one finishes (R18)."""
+        engine = self.engine
+        engine.log.add(engine.env.now, s.backend.name, "session_cancel", None, s.id, s.user)
+        if not s.ended:
+            engine.end_session(s, "cancelled")  # R18
+
     def act(self, do: str, job: int | None) -> None:
         engine = self.engine
         s = self.session
@@ -184,10 +226,7 @@ class WorkloadRun:
                 engine.close_session(s)  # R17
         elif do == "cancel":
             if s is not None:
-                engine.log.add(engine.env.now, s.backend.name, "session_cancel", None, s.id,
-                               s.user)  # fmt: skip
-                if not s.ended:
-                    engine.end_session(s, "cancelled")  # R18
+                self.cancel_session(s)
             else:
                 for j in list(self.jobs):
                     engine.cancel_job(j)

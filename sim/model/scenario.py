@@ -165,7 +165,8 @@ class Pause(Calibration):
 class Backend(_Model):
     name: Name
     calibrations: list[Calibration] = []
-    pauses: list[Pause] = []  # R40
+    # R40; left out of dumps when empty, so that files without pauses read as before.
+    pauses: list[Pause] = Field(default=[], exclude_if=lambda v: not v)
 
 
 class Instance(_Model):
@@ -230,11 +231,52 @@ class User(_Model):
     instance: str
 
 
+class TraceStep(_Model):
+    """One step of a recorded program (``pattern: trace``, written by ``sim record``): it
+    happens ``think`` seconds after the later of the previous step and the moment every job in
+    ``waits`` (job numbers, 1 = the trace's first job) was final."""
+
+    do: Literal["open", "job", "close", "cancel", "end"]
+    think: float = 0.0
+    waits: list[Annotated[int, Field(ge=1)]] = []
+    group: int = Field(default=0, ge=0)  # 0: no session or batch
+    mode: Literal["session", "batch", "job"] | None = None  # open: what the program opened
+    max_time: float | None = None  # open
+    quantum: float | None = None  # job: IBM's estimate of its QPU time, 2 s overhead included
+
+    _read, _write = _durations("think", "max_time", "quantum")
+
+    @field_validator("think", "quantum")
+    @classmethod
+    def _not_negative(cls, v: float | None) -> float | None:
+        if v is not None and v < 0:
+            raise ValueError("cannot be negative")
+        return v
+
+
+REPLAY_STATUSES = ("DONE", "ERROR", "CANCELLED", "UNKNOWN")
+
+
+class ReplayJob(_Model):
+    """One job of a ``replay`` workload: submitted at ``at`` (seconds from the start of the
+    run, absolute, not a gap) with ``quantum`` seconds of QPU time (default: a draw from the
+    workload's ``quantum``). ``observed_wait`` and ``observed_status`` are what the trace
+    recorded for this job; the run never reads them — they are kept beside the job so that
+    ``python -m sim trace validate`` can compare the simulated wait with the observed one."""
+
+    at: float = Field(ge=0)
+    quantum: float | None = Field(default=None, ge=0)
+    observed_wait: float | None = Field(default=None, ge=0)
+    observed_status: Literal["DONE", "ERROR", "CANCELLED", "UNKNOWN"] | None = None
+
+    _read, _write = _durations("at", "quantum", "observed_wait")
+
+
 class Workload(_Model):
     name: Name
     user: str
     backend: str
-    pattern: Literal["iterative", "batch", "stream"]
+    pattern: Literal["iterative", "batch", "stream", "trace", "replay"]
     mode: Literal["job", "session", "batch"] = "job"
     start: float = 0.0
     jobs: int | None = Field(default=None, ge=1)
@@ -247,12 +289,31 @@ class Workload(_Model):
     max_execution_time: float | None = None
     close: Literal["after_last", "never"] = "after_last"
     open_at: float | None = None  # when the session is opened; default: the workload's start
+    trace: list[TraceStep] | None = None  # pattern trace: the recorded steps (sim.kernel.trace)
+    # pattern: replay — recorded jobs at absolute submission times (sim/traces, issue 18).
+    # Left out of dumps when absent, so that files of the other patterns read as before
+    # (in older versions too).
+    replay: list[ReplayJob] | None = Field(default=None, exclude_if=lambda v: v is None)
     # R41: each job's classical pre-processing before it enters the QPU's pick, run in the
-    # backend's `preprocess_lanes` (the knob; 0 — the older profiles — ignores it).
-    preprocess: float = 0.0
+    # backend's `preprocess_lanes` (the knob; 0 — the older profiles — ignores it). Left out
+    # of dumps when 0, as `replay` above.
+    preprocess: float = Field(default=0.0, exclude_if=lambda v: v == 0)
 
     _read, _write = _durations("start", "stop", "max_time", "interactive_ttl",
                                "max_execution_time", "open_at", "preprocess")  # fmt: skip
+
+    @model_validator(mode="before")
+    @classmethod
+    def _trace_quantum(cls, data: Any) -> Any:
+        # A trace carries each job's quantum seconds in its steps: no distribution needed.
+        if isinstance(data, dict) and data.get("pattern") == "trace" and "quantum" not in data:
+            data = {**data, "quantum": 0}
+        return data
+
+    @property
+    def trace_jobs(self) -> int:
+        """How many jobs a trace submits."""
+        return sum(1 for step in self.trace or () if step.do == "job")
 
     @field_validator("rate", mode="before")
     @classmethod
@@ -389,6 +450,12 @@ class Scenario(_Model):
         """Expected job count per workload (for the size cap): counts, or rate × duration."""
         out: dict[str, float] = {}
         for w in self.workloads:
+            if w.pattern == "trace":
+                out[w.name] = float(w.trace_jobs)
+                continue
+            if w.pattern == "replay":
+                out[w.name] = float(len(w.replay or ()))
+                continue
             if w.pattern != "stream":
                 out[w.name] = float(w.jobs or 0)
                 continue
@@ -562,6 +629,16 @@ def _plan_problems(s: Scenario, knobs: Knobs) -> Iterable[Problem]:
                 f"{at}.cost_limit",
                 "a cost limit belongs to Pay-As-You-Go instances (plan: payg) only (R39)",
             )
+    limited = {i.name for i in s.instances if i.cost_limit is not None}
+    for k, r in enumerate(s.reservations):
+        if r.instance in limited:
+            # R39 counts usage as it accrues; a reservation bills its window at its end (R27),
+            # which the cost limit's reading does not cover (docs/model.md, ibm-2025).
+            yield Problem(
+                f"reservations[{k}].instance",
+                f"instance {r.instance!r} has a cost_limit (R39); a reservation for a "
+                "cost-limited Pay-As-You-Go instance is not modelled",
+            )
 
 
 def _cross_problems(s: Scenario) -> Iterable[Problem]:
@@ -627,6 +704,10 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                 )
             if w.stop is not None and w.stop <= w.start:
                 yield Problem(f"{at}.stop", "'stop' must come after 'start'")
+        elif w.pattern == "trace":
+            yield from _trace_problems(w, at)
+        elif w.pattern == "replay":
+            yield from _replay_problems(w, at)
         else:
             if w.jobs is None:
                 article = "an" if w.pattern == "iterative" else "a"
@@ -636,6 +717,8 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
             for key in ("rate", "stop"):
                 if getattr(w, key) is not None:
                     yield Problem(f"{at}.{key}", f"'{key}' applies to stream workloads only")
+        if w.replay is not None and w.pattern != "replay":
+            yield Problem(f"{at}.replay", "'replay' applies to pattern: replay only")
         if w.max_time is not None and w.max_time > knobs.max_time_limit:
             yield Problem(
                 f"{at}.max_time",
@@ -697,6 +780,30 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
         for (_, end, _), (start, _, j) in zip(windows, windows[1:], strict=False):
             if start < end:
                 yield Problem(f"reservations[{j}]", "overlaps another reservation on this backend")
+
+
+def _replay_problems(w: Workload, at: str) -> Iterable[Problem]:
+    """A replay lists its jobs in submission order: job K of the result (``NAME.K``) is entry
+    K of the list, so an observed outcome can be matched with the simulated one."""
+    if not w.replay:
+        example = "[{at: 0, quantum: 30s}, {at: 1m, quantum: 12s}]"
+        yield Problem(f"{at}.replay", f"a replay workload needs a list of jobs, e.g. {example}")
+        return
+    for key in ("rate", "stop", "jobs"):
+        if getattr(w, key) is not None:
+            yield Problem(f"{at}.{key}", f"'{key}' does not apply to a replay (its jobs are "
+                                         "the 'replay' list)")  # fmt: skip
+    if w.replay[0].at < w.start:
+        yield Problem(f"{at}.replay[0].at", f"the first job ({w.replay[0].at:g} s) comes before "
+                                            f"the workload's start ({w.start:g} s)")  # fmt: skip
+    previous = -math.inf
+    for k, job in enumerate(w.replay):
+        if job.at < previous:
+            yield Problem(f"{at}.replay[{k}].at", f"jobs are listed in submission order; "
+                                                  f"{job.at:g} s comes before the previous "
+                                                  f"job's {previous:g} s")  # fmt: skip
+            return  # one message, not one per later job
+        previous = job.at
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -826,6 +933,40 @@ def check_seed(seed: object, field: str = "seed") -> None:
 # them together). Events: a job logs about four (submit, start, charge, done), a calibration
 # two. Fair-share steps: each start looks at every instance with jobs queued on its backend,
 # so 5,000 instances with 40 jobs each cost 200k × 5,000 steps — minutes — for 200k jobs.
+def _trace_problems(w: Workload, at: str):
+    """A ``trace`` workload (sim.kernel.trace): its steps must make sense in order — a group is
+    opened before it is used, a job waits only for jobs before it."""
+    if not w.trace:
+        yield Problem(f"{at}.trace", "a trace workload needs its recorded steps (sim record)")
+        return
+    for key in ("jobs", "rate", "stop"):
+        if getattr(w, key) is not None:
+            yield Problem(f"{at}.{key}", f"'{key}' does not apply to a trace (its steps say)")
+    opened: set[int] = set()
+    jobs = 0
+    for k, step in enumerate(w.trace):
+        here = f"{at}.trace[{k}]"
+        for j in step.waits:
+            if j > jobs:
+                yield Problem(f"{here}.waits", f"job {j} is not submitted before this step")
+        if step.do == "open":
+            if step.mode is None:
+                yield Problem(f"{here}.mode", "an 'open' step needs a mode: session or batch")
+            if step.group == 0 or step.group in opened:
+                yield Problem(f"{here}.group", "an 'open' step needs a new group number (≥ 1)")
+            opened.add(step.group)
+        elif step.do in ("job", "close", "cancel") and step.group and step.group not in opened:
+            yield Problem(f"{here}.group", f"group {step.group} is not opened before this step")
+        if step.do == "job":
+            jobs += 1
+            if step.quantum is None:
+                yield Problem(f"{here}.quantum", "a 'job' step needs its quantum seconds")
+        elif step.quantum is not None:
+            yield Problem(f"{here}.quantum", "only a 'job' step has quantum seconds")
+        if step.do in ("close", "cancel") and step.group == 0:
+            yield Problem(f"{here}.group", f"a '{step.do}' step needs the group it ends")
+
+
 EVENTS_PER_CAPPED_JOB = 5
 PICK_STEPS_PER_CAPPED_JOB = 50
 
@@ -839,6 +980,10 @@ def estimated_end(scenario: Scenario) -> float:
     for w in scenario.workloads:
         if w.pattern == "stream":
             last = w.stop if w.stop is not None else w.start + (w.jobs or 0) / (w.rate or 1.0)
+        elif w.pattern == "trace":
+            last = w.start + sum(st.think + (st.quantum or 0.0) for st in w.trace or ())
+        elif w.pattern == "replay":
+            last = max((j.at + (j.quantum or w.quantum.mean) for j in w.replay or ()), default=0)
         else:
             last = w.start + (w.jobs or 0) * (w.quantum.mean + w.classical.mean)
         end = max(end, last)
@@ -869,6 +1014,9 @@ def size_problems(scenario: Scenario, max_jobs: int = DEFAULT_MAX_JOBS) -> list[
         worst = max(estimate, key=estimate.__getitem__)
         w = scenario.workloads[index[worst]]
         field = "jobs" if w.pattern != "stream" else ("rate" if w.jobs is None else "jobs")
+        if w.pattern == "trace":
+            field = "trace"
+        field = "replay" if w.pattern == "replay" else field
         problems.append(
             Problem(
                 f"workloads[{index[worst]}].{field}",
