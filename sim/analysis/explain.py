@@ -43,6 +43,9 @@ PICKED_BY: dict[str, tuple[tuple[str, ...], str]] = {
                            "the fair-share queue"),
     "R27 reservation": (("R27",), "the backend was reserved for its instance"),
     "R5 fair share": (("R5", "R7"), "fair share picked it"),
+    "R34 fair share by allocation": (("R34",), "fair share by allocation picked it: its "
+                                     "instance ranked first by the part of its allocation "
+                                     "used"),
 }  # fmt: skip
 
 
@@ -366,7 +369,8 @@ def _idle(h: History, job, lo, hi) -> Interval:
     pos = h.position_after(lo)
     key = h.keys_at([(pos, lo)])[0][mine]
     if h.over_allocation(mine, key):
-        return Interval(lo, hi, "idle", "", "", ("R10",),
+        rule = "R34" if h.allocations is not None else "R10"  # a limit under ibm-2025
+        return Interval(lo, hi, "idle", "", "", (rule,),
                         f"the backend was idle: {mine} had used up its allocation, so its jobs "
                         "stay queued until old usage leaves the 28-day window")  # fmt: skip
     until = h.result.scenario.until
@@ -385,17 +389,19 @@ def _outcome(result, h: History, job, sid: str, ran: bool) -> tuple[str, tuple[s
         return f"it never ran: {job['status']} {reason} — {words}", (rule,) if rule else ()
     rule = h.moments.at[job["job_id"], "start_rule"]
     rules, words = PICKED_BY.get(rule, ((), rule))
-    if rule == "R5 fair share" and sid and h.session_modes.get(sid) == "session":
+    fair = "R34" if rule == "R34 fair share by allocation" else "R5"  # the pick's rule
+    by_fair_share = rule in ("R5 fair share", "R34 fair share by allocation")
+    if by_fair_share and sid and h.session_modes.get(sid) == "session":
         activations = result.events[(result.events["event"] == "session_activate")
                                     & (result.events["session_id"] == sid)]  # fmt: skip
         first = len(activations) and activations["time"].iloc[0] == job["started"]
         if first:
-            rules, words = ("R5", "R12"), ("as the first job of its session it waited in the "
+            rules, words = (fair, "R12"), ("as the first job of its session it waited in the "
                                            "fair-share queue like any job; its start made the "
                                            "session active")  # fmt: skip
         else:
             rules, words = (
-                ("R5", "R15"),
+                (fair, "R15"),
                 (
                     "its session had gone inactive, so it waited in the "
                     "fair-share queue; its start reactivated the session"

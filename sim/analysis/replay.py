@@ -21,10 +21,17 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from ..kernel.dispatch import BATCH, FAIR_SHARE, RESERVATION, SESSION, Dispatcher
+from ..kernel.dispatch import (
+    BATCH,
+    BY_ALLOCATION,
+    FAIR_SHARE,
+    RESERVATION,
+    SESSION,
+    Dispatcher,
+)
 from ..kernel.engine import BackendState
 from ..kernel.fairshare import Ledger
-from ..model.units import format_share
+from ..model.units import format_duration, format_share
 from .history import History
 from .results import Result
 
@@ -187,7 +194,7 @@ class _Snapshot(Dispatcher):
     """One backend's queues at a moment, and a dispatcher that records its picks."""
 
     def __init__(self, h: History, ledger: Ledger, t: float, backend: str):
-        self._init_fair_share(h.tree, ledger)
+        self._init_fair_share(h.tree, ledger, h.allocations)
         self.knobs = h.knobs
         self.stopped = False
         self.env = SimpleNamespace(now=t)
@@ -251,6 +258,7 @@ class _Snapshot(Dispatcher):
                     RESERVATION: f"inside {inst}'s reservation, FIFO (R27)",
                     FAIR_SHARE: f"fair share: {inst} used {format_share(keys[inst].key)} of its "
                     "share (R5–R7)",
+                    BY_ALLOCATION: self._by_allocation(inst, keys[inst]),
                 }[rule]
             out.append((jid, job, why))
         for cid, _, kind in b.calibrations:  # kept waiting by a session outside the reservation
@@ -259,9 +267,20 @@ class _Snapshot(Dispatcher):
             if job.state == 0:
                 inst = job.row["instance"]
                 why = (f"waits for {reserved}'s reservation (R27)" if reserved is not None
+                       else f"{inst} reached its allocation, a limit (R34)"
+                       if self.allocations is not None
                        else f"{inst} is over its allocation (R10)")  # fmt: skip
                 out.append((job.id, job.row, why))
         return out
+
+    def _by_allocation(self, inst: str, key) -> str:
+        """R34: the part of its allocation an instance used; one without an allocation
+        (Pay-As-You-Go) ranks by the seconds it used, in the tier ``payg_priority`` says."""
+        if self.tree.allocation[self.index[inst]] is None:
+            return (f"fair share by allocation: {inst} has no allocation and used "
+                    f"{format_duration(key.used)} (R34, payg_priority)")  # fmt: skip
+        return (f"fair share by allocation: {inst} used {format_share(key.key)} of its "
+                "allocation (R34)")  # fmt: skip
 
     # --- the dispatcher's actions, recorded ------------------------------------------------
 

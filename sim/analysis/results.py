@@ -397,8 +397,6 @@ class Result:
             out.append(
                 f"{self.scenario.rules}: the engine does not apply these rules yet: "
                 + "; ".join(pending)
-                + ". This run weighs instances by their `share` (R5-R7) and treats an "
-                "`allocation` as a limit (R10)"
             )
         return out
 

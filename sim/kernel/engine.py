@@ -28,7 +28,7 @@ from .costlimit import CostMeter
 from .dispatch import Dispatcher
 from .environment import WORLD, Kernel
 from .eventlog import EventLog, Opened
-from .fairshare import Ledger, ShareTree
+from .fairshare import Allocations, ShareTree, ledger_for
 from .gcpause import gc_paused
 from .sessions import END_FAILURES, Session
 
@@ -125,8 +125,14 @@ class Engine(Dispatcher):
         self.env = env = Kernel(self.dispatch)
         self.done = env.event()  # succeeds when the run is over (see _end)
         self.log = EventLog()
-        tree = ShareTree.build(scenario)
-        self._init_fair_share(tree, Ledger(tree, self.knobs.fair_share_window))
+        knobs = self.knobs
+        tree = ShareTree.build(scenario, knobs)
+        by_allocation = knobs.fair_share_basis == "allocation"  # R34
+        self._init_fair_share(
+            tree,
+            ledger_for(scenario, tree, knobs),
+            Allocations.build(scenario, tree, knobs) if by_allocation else None,
+        )
         self.instance_index = {n: i for i, n in enumerate(self.tree.instance_names)}
         self.instances = {i.name: i for i in scenario.instances}
         self.user_instance = {u.name: u.instance for u in scenario.users}
