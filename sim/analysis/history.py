@@ -38,6 +38,19 @@ class Key:
     used: float  # seconds of usage in the window
 
 
+def queue_positions(ev: pd.DataFrame, jobs: pd.Index, submit_pos: pd.Series) -> np.ndarray:
+    """Per job (``jobs``, ids): the event position where it entered the QPU's queue — its
+    submission, or the end of its pre-processing (R41); +inf for a job that left while still
+    pre-processing (a ``preprocess_wait``/``preprocess_start`` and no ``preprocess_end``)."""
+    pre = ev[ev["event"] == "preprocess_end"]
+    entered = pd.Series(pre.index.to_numpy(dtype=float), index=pre["job_id"].to_numpy())
+    out = entered.reindex(jobs).fillna(submit_pos).to_numpy(dtype=float, copy=True)
+    staged = ev[ev["event"].isin(["preprocess_wait", "preprocess_start"])]["job_id"]
+    if len(staged):
+        out[jobs.isin(set(staged)) & ~jobs.isin(set(pre["job_id"]))] = np.inf
+    return out
+
+
 class History:
     """Event-log derived lookups shared by explanations and the replay."""
 
@@ -60,8 +73,10 @@ class History:
 
     @cached_property
     def moments(self) -> pd.DataFrame:
-        """Per job: its submission position (its age, R7), and the position where it left the
-        queue (start, failure or cancellation; +inf while still queued), indexed by job id."""
+        """Per job: its submission position, the position where it entered the QPU's queue
+        (``queue_pos``: its age, R7 — the submission, or the end of its pre-processing, R41),
+        and the position where it left the queue (start, failure or cancellation; +inf while
+        still queued), indexed by job id."""
         ev = self.events
         sub = ev[ev["event"] == "submit"]
         out = pd.DataFrame(
@@ -75,6 +90,7 @@ class History:
             index=pd.Index(sub["job_id"].to_numpy(dtype=object), name="job_id"),
         )
         out["instance"] = out["user"].map(self.user_instance)
+        out["queue_pos"] = queue_positions(ev, out.index, out["submit_pos"])
         leaving = ev[ev["event"].isin(LEAVE_EVENTS)]
         first = leaving.groupby("job_id", sort=False).head(1)
         out["leave_pos"] = (
@@ -100,7 +116,7 @@ class History:
         m = self.moments
         return (
             m["backend"].to_numpy(dtype=object),
-            m["submit_pos"].to_numpy(dtype=float),
+            m["queue_pos"].to_numpy(dtype=float),
             m["leave_pos"].to_numpy(dtype=float),
             m["instance"].to_numpy(dtype=object),
         )

@@ -61,8 +61,9 @@ class Dispatcher:
             return
         holder = b.holder
         res = b.reservation
-        # R25/R29: a due calibration runs at the next free moment, ahead of every user job —
-        # unless the profile lets an active session keep it waiting (ibm-current).
+        # R25/R29: a due calibration (or R40 queue pause, the same queue) runs at the next free
+        # moment, ahead of every user job — unless the profile lets an active session keep it
+        # waiting (ibm-current, ibm-2025).
         if b.calibrations and not (holder is not None and self.knobs.session_blocks_calibration):
             self._start_calibration(b)
             return
