@@ -10,11 +10,10 @@ Nothing here imports Streamlit or Plotly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from . import run as _run
-from .experiments import interval, seeds  # the sweeps' t-interval (scipy.stats.t), seeds
+from . import experiments
 from .measures import FAILED, final_times, usage_billed, workload_metrics
 from .results import Result
 from .scenario import Problem, Scenario, ScenarioError, from_dict
@@ -70,32 +69,10 @@ def with_reservation(scenario: Scenario, index: int, **changes: Any) -> Scenario
 
 # --- replications --------------------------------------------------------------------------
 
-
-# Consecutive seeds from ``first_seed`` (default: the scenario's own): the sweeps' rule, so a
-# comparison and a sweep of the same scenario draw the same replications.
-replication_seeds = seeds
-
-
-def replicate(
-    scenario: Scenario,
-    reps: int,
-    first_seed: int | None = None,
-    runner: Runner | None = None,
-) -> list[Result]:
-    """Run ``scenario`` ``reps`` times with consecutive seeds.
-
-    ``runner(scenario, seed)`` defaults to :func:`sim.run`; a caller may pass a cached one.
-    """
-    run = runner or (lambda s, seed: _run(s, seed=seed))
-    return [run(scenario, seed) for seed in replication_seeds(scenario, reps, first_seed)]
-
-
-def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float]:
-    """Sample mean and a two-sided Student-t confidence interval: ``(mean, low, high)``.
-
-    NaN values are ignored. With one value the interval is undefined and ``low``/``high`` are
-    NaN; with none, everything is NaN.
-    """
-    if not 0 < confidence < 1:
-        raise ValueError("confidence must be between 0 and 1")
-    return interval(values, confidence)
+# One replication API: sim.experiments'. These names are the same functions, kept because the
+# README documents them here: consecutive seeds from ``first_seed`` (default: the scenario's
+# own), so a comparison and a sweep of the same scenario draw the same replications;
+# ``mean_ci(values, confidence)`` the Student-t interval of the sweeps (``scipy.stats.t``).
+replicate = experiments.replicate
+mean_ci = experiments.interval
+replication_seeds = experiments.seeds

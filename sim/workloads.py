@@ -14,24 +14,10 @@ from typing import TYPE_CHECKING
 from .distributions import Distribution, Draws, stream_rng
 from .scenario import Workload
 from .sessions import Session
+from .settings import settings_for
 
 if TYPE_CHECKING:
     from .engine import Engine, Job
-    from .rules import Knobs
-
-
-def run_mode(mode: str, knobs: Knobs, plan: str) -> tuple[str, str]:
-    """(the mode a workload asking for ``mode`` runs in, the reason its jobs are rejected or
-    ""). The one place that decides it: the engine and :mod:`sim.parameters` both ask here."""
-    if mode == "batch" and not knobs.batch_mode:
-        mode = "session"  # R24: before batch mode, a batch was jobs in a session (seed 000)
-    if mode == "session" and plan == "open":
-        # R21: Open-plan sessions per profile.
-        if knobs.open_plan_sessions == "job_mode":
-            return "job", ""
-        if knobs.open_plan_sessions == "rejected":
-            return mode, "open_plan_no_sessions"
-    return mode, ""
 
 
 class WorkloadRun:
@@ -48,11 +34,13 @@ class WorkloadRun:
         limit = spec.max_execution_time if spec.max_execution_time is not None else math.inf
         self.limit = min(limit, knobs.job_time_limit)  # R3
 
-        mode, self.reject_reason = run_mode(spec.mode, knobs, plan)
-        self.mode = mode
+        # R20, R21, R24: the mode, ITTL and max_time this workload runs with (sim/settings.py).
+        self.settings = settings_for(spec, knobs, plan, engine.scenario.rules)
+        self.mode = self.settings.mode
+        self.reject_reason = self.settings.rejected
         self.session: Session | None = None
-        if mode in ("session", "batch") and not self.reject_reason:
-            self.session = self._make_session(plan)
+        if self.settings.has_session:
+            self.session = self._make_session()
 
         seed = engine.seed
         self.quantum = Draws(spec.quantum, stream_rng(seed, spec.name, "quantum"))
@@ -67,24 +55,8 @@ class WorkloadRun:
         self.outstanding = 0  # submitted jobs not yet final
         self.submitting = True
 
-    def _make_session(self, plan: str) -> Session:
-        knobs, spec = self.engine.knobs, self.spec
-        user_max = spec.max_time if spec.max_time is not None else math.inf
-        if self.mode == "batch":
-            ittl = knobs.batch_interactive_ttl  # R24: about one second, not meaningful
-            cap = knobs.open_plan_batch_max_time if plan == "open" else knobs.batch_max_time
-            max_time = (
-                min(user_max, cap)
-                if plan == "open"
-                else (spec.max_time if spec.max_time is not None else cap)
-            )
-        elif plan == "open":
-            ittl = knobs.open_plan_interactive_ttl  # R21 (ibm-2023): 2 s, at most 15 min
-            max_time = min(user_max, knobs.open_plan_max_time)
-        else:
-            fixed = knobs.interactive_ttl_fixed or spec.interactive_ttl is None
-            ittl = knobs.default_interactive_ttl if fixed else spec.interactive_ttl  # R20
-            max_time = spec.max_time if spec.max_time is not None else knobs.default_max_time
+    def _make_session(self) -> Session:
+        ittl, max_time = self.settings.interactive_ttl, self.settings.max_time
         s = Session(f"{self.name}:{self.mode}", self.name, self.user, self.instance,
                     self.backend, self.mode, ittl, max_time)  # fmt: skip
         s.rng = stream_rng(self.engine.seed, self.name, "session_order")

@@ -16,7 +16,7 @@ import streamlit as st
 import figures.sweeps
 import sim
 from figures.timefmt import duration
-from sim import experiments, parameters
+from sim import experiments, parameters, settings
 from sim.measures import ALL
 from sim.units import format_duration, parse_duration
 from ui import replications, widgets
@@ -51,7 +51,7 @@ def candidates(scenario: sim.Scenario, also: Sequence[sim.Scenario] = ()) -> dic
     parameter, so that after ``mode = job, session`` the session's ITTL is offered second.
     """
     out: dict[str, str] = {}
-    knobs = scenario.knobs
+    runs = [scenario, *also]
     for w in scenario.workloads:
         base = f"workloads.{w.name}"
         if w.pattern == "stream" and w.rate:
@@ -60,10 +60,13 @@ def candidates(scenario: sim.Scenario, also: Sequence[sim.Scenario] = ()) -> dic
         out[f"{base}.copies"] = "1, 2, 3"
         if w.pattern != "stream" and w.jobs:
             out[f"{base}.jobs"] = ", ".join(str(max(1, round(w.jobs * f))) for f in (0.5, 1, 2))
-        ttl = w.interactive_ttl or knobs.default_interactive_ttl
-        out[f"{base}.interactive_ttl"] = _spread(ttl, format_duration)
-        max_time = w.max_time or knobs.default_max_time
-        out[f"{base}.max_time"] = _spread(max_time, format_duration)
+        # Around the ITTL and max_time the run uses (R20, R21, R24), at the first of the
+        # scenarios where the workload has a session (none: both are inert, dropped below).
+        session = next((e for e in (settings.effective_settings(s, w.name) for s in runs)
+                        if e.has_session), None)  # fmt: skip
+        if session is not None and None not in (session.interactive_ttl, session.max_time):
+            out[f"{base}.interactive_ttl"] = _spread(session.interactive_ttl, format_duration)
+            out[f"{base}.max_time"] = _spread(session.max_time, format_duration)
     for i in scenario.instances:
         out[f"instances.{i.name}.share"] = _spread(i.share, lambda v: f"{v:g}")
     for b in scenario.backends:
@@ -74,7 +77,6 @@ def candidates(scenario: sim.Scenario, also: Sequence[sim.Scenario] = ()) -> dic
     # Without an end, until defaults around the last stream's stop (or start).
     end = scenario.until or max((w.stop or w.start) for w in scenario.workloads) or 3600.0
     out["until"] = _spread(end, format_duration)
-    runs = [scenario, *also]
     return {p: v for p, v in out.items() if any(not parameters.inert(s, p) for s in runs)}
 
 
