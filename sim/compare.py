@@ -20,8 +20,9 @@ from .scenario import Problem, Scenario, ScenarioError, from_dict
 
 # The per-workload measures moved to sim.measures; they stay importable from here.
 __all__ = [
-    "FAILED", "Runner", "final_times", "mean_ci", "replicate", "replication_seeds",
-    "usage_billed", "with_mode", "with_reservation", "with_workload", "workload_metrics",
+    "FAILED", "SUBMISSION_WAYS", "Runner", "final_times", "mean_ci", "replicate",
+    "replication_seeds", "submission_variants", "usage_billed", "with_mode",
+    "with_reservation", "with_workload", "workload_metrics",
 ]  # fmt: skip
 
 Runner = Callable[[Scenario, int], Result]
@@ -65,6 +66,29 @@ def with_reservation(scenario: Scenario, index: int, **changes: Any) -> Scenario
         raise ScenarioError([Problem("reservations", f"no reservation number {index + 1}")])
     data["reservations"][index].update(changes)
     return from_dict(data)
+
+
+# The ways the Iterative vs batch page submits the same jobs (R24, R30, R31, plain jobs).
+SUBMISSION_WAYS = ("iterative session", "batch in a session", "batch mode", "plain jobs")
+
+
+def submission_variants(
+    scenario: Scenario, workload: str, plain: str = "iterative"
+) -> dict[str, Scenario]:
+    """``workload``'s jobs submitted four ways, the rest of ``scenario`` as it is: an
+    iterative loop in a session (R30), all at once in a session (R31), in batch mode (R24),
+    and as plain jobs submitted ``plain`` (iterative: one after another; batch: at once).
+    With the same seed every variant draws the same quantum times (R33)."""
+    patterns = {
+        "iterative session": ("iterative", "session"),
+        "batch in a session": ("batch", "session"),
+        "batch mode": ("batch", "batch"),
+        "plain jobs": (plain, "job"),
+    }
+    return {
+        way: with_workload(scenario, workload, pattern=pattern, mode=mode)
+        for way, (pattern, mode) in patterns.items()
+    }
 
 
 # --- replications --------------------------------------------------------------------------

@@ -209,24 +209,9 @@ def _controls(sweep: replications.Sweep | None, todo, signature, params, warmup)
                    on_click=replications.resume, args=(KEY,))  # fmt: skip
 
 
-def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
-    rows = sweep.frame()
-    if rows.empty:
-        return
-    params = sweep.params
-    table = experiments.summarize(rows, params)
-    # Every metric here is non-negative: on screen an interval reaching below zero (few
-    # replications, skewed waits) is cut at 0; the CSV downloads keep the raw t-interval.
-    for m in METRICS:
-        table[f"{m}_low"] = table[f"{m}_low"].clip(lower=0)
-    names = [w.name for w in scenario.workloads] + [ALL]
-    colors = widgets.colors(scenario, "user")
-    by_user = {w.name: colors.get(w.user) for w in scenario.workloads}
-    a, b, c, d = st.columns([2, 3, 2, 2])
-    metric = a.selectbox("Metric", list(METRICS), format_func=lambda m: METRICS[m][0],
-                         key="cap_metric")  # fmt: skip
-    label, kind = METRICS[metric]
-    shown = b.multiselect("Workloads", names, default=names, key="cap_workloads")
+def _target(metric: str, kind: str, c, d) -> tuple[float | None, str, bool]:
+    """The target widgets in columns ``c`` (value) and ``d`` (side): (target or None, the
+    target as typed, whether to keep the metric below it)."""
     target: float | None
     if kind == "duration":
         # Typed with its unit; the chart draws it in the chart's own unit.
@@ -244,11 +229,15 @@ def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
                                 key=f"cap_target_{metric}") or None  # fmt: skip
         shown_target = f"{target:g}" if target else ""
     below = d.radio("Keep it", ["below", "above"], horizontal=True, key="cap_side") == "below"
-    meets = meets_target(table, metric, target, below) if target else None
-    first = params[0] if params else None
-    if first is None:
-        st.info("No parameter varied.")
-        return
+    return target, shown_target, below
+
+
+def _chart(scenario: sim.Scenario, table: pd.DataFrame, params: Sequence[str], metric: str,
+           shown: list[str], target: float | None, meets: pd.Series | None) -> None:  # fmt: skip
+    label, kind = METRICS[metric]
+    colors = widgets.colors(scenario, "user")
+    by_user = {w.name: colors.get(w.user) for w in scenario.workloads}
+    first = params[0]
     # Rates and durations on a numeric axis (per second and seconds here; the figure
     # chooses the unit it shows); modes and profiles as labels.
     raw = list(dict.fromkeys(table[first]))
@@ -263,17 +252,46 @@ def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
         facet=params[1] if len(params) > 1 else None,
     )  # fmt: skip
     widgets.chart(fig, key="cap_chart")
-    view = table[table["workload"].isin(shown)]
+
+
+def _table(view: pd.DataFrame, params: Sequence[str], metric: str, meets: pd.Series | None,
+           what: str) -> None:  # fmt: skip
+    """The rows shown, with the verdict on the target when there is one."""
+    kind = METRICS[metric][1]
     display = view[[*params, "workload", "reps", metric, f"{metric}_low", f"{metric}_high"]]
     if kind == "duration":
         display = display.assign(**{c: display[c].map(duration) for c in display.columns[-3:]})
     if meets is not None:
         display = display.assign(meets_target=meets.loc[view.index])
-        what = f"whole 95 % interval {'below' if below else 'above'} {shown_target}"
         count, settings = verdict(view, params, meets, what)
         met = bool(meets.loc[view.index].fillna(False).any())
         (st.success if met else st.warning)(md(f"{count} {settings}"))  # values typed
     st.dataframe(display, hide_index=True, key="cap_table")
+
+
+def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
+    rows = sweep.frame()
+    if rows.empty:
+        return
+    params = sweep.params
+    table = experiments.summarize(rows, params)
+    # Every metric here is non-negative: on screen an interval reaching below zero (few
+    # replications, skewed waits) is cut at 0; the CSV downloads keep the raw t-interval.
+    for m in METRICS:
+        table[f"{m}_low"] = table[f"{m}_low"].clip(lower=0)
+    names = [w.name for w in scenario.workloads] + [ALL]
+    a, b, c, d = st.columns([2, 3, 2, 2])
+    metric = a.selectbox("Metric", list(METRICS), format_func=lambda m: METRICS[m][0],
+                         key="cap_metric")  # fmt: skip
+    shown = b.multiselect("Workloads", names, default=names, key="cap_workloads")
+    target, shown_target, below = _target(metric, METRICS[metric][1], c, d)
+    meets = meets_target(table, metric, target, below) if target else None
+    if not params:
+        st.info("No parameter varied.")
+        return
+    _chart(scenario, table, params, metric, shown, target, meets)
+    what = f"whole 95 % interval {'below' if below else 'above'} {shown_target}"
+    _table(table[table["workload"].isin(shown)], params, metric, meets, what)
     d1, d2 = st.columns(2)
     with d1:
         widgets.csv_download("Download sweep.csv", experiments.sweep_table(rows, params),
