@@ -2,7 +2,8 @@
 
 Each mutant below breaks one rule with a one-line change to the engine or a rule module
 (``sim/engine.py``, ``dispatch.py``, ``fairshare.py``, ``sessions.py``, ``workloads.py``,
-``arrivals.py``, ``rules.py``): an exact source snippet and its replacement. Every mutant
+``settings.py``, ``arrivals.py``, ``rules.py``): an exact source snippet and its
+replacement. Every mutant
 is applied on its own to a temporary copy of the repository (never to the working tree) and
 the rule tests run against it (``pytest -x``, a time limit per mutant). A mutant is
 *caught* when a test fails or the run times out, *escaped* when every test passes. The score
@@ -192,6 +193,8 @@ MUTANTS: list[Mutant] = [
     Mutant("R20-fixed-ittl", T, "        if knobs.interactive_ttl_fixed:\n",
            "        if False:\n",
            "ibm-2023's fixed ITTL lets a workload set its own"),
+    Mutant("R20-ittl-over-max-time", T, "    if ittl > limit:\n", "    if False:\n",
+           "a session keeps a (fixed) ITTL longer than its max_time"),
     Mutant("R21-open-job-mode", T, 'return "job", ""', 'return "session", ""',
            "Open-plan sessions stay sessions under ibm-2024"),
     Mutant("R22-idle-close", E, "if s.jobs_submitted == 0 and not s.ended:",
