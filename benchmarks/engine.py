@@ -33,7 +33,7 @@ import mm1  # noqa: E402
 from fleet import DEFAULT_JOBS, fleet  # noqa: E402
 
 import sim  # noqa: E402
-from sim.engine import Engine  # noqa: E402
+from sim.kernel.engine import Engine  # noqa: E402
 
 TARGET = 1.5  # × the idiomatic SimPy M/M/1
 

@@ -62,9 +62,12 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=7)
     args = p.parse_args()
     ref = load_reference(args.reference.resolve())
-    from sim.engine import Engine
+    from sim.kernel.engine import Engine
 
-    ref_engine = importlib.import_module("sim_ref.engine").Engine
+    try:
+        ref_engine = importlib.import_module("sim_ref.kernel.engine").Engine
+    except ImportError:  # a checkout from before sim/ was grouped into sub-packages
+        ref_engine = importlib.import_module("sim_ref.engine").Engine
     scenario = fleet(args.jobs)
     ref_scenario = ref.from_dict(scenario.to_dict())
     n = len(sim.run(scenario).jobs)

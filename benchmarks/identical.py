@@ -3,7 +3,7 @@
 For every preset × every rule profile × seeds 1–3, and for the benchmark fleet, this hashes
 the four result tables (jobs, sessions, timeline, events, written as CSV: floats in full
 ``repr`` precision) and the run's end time; for the presets it also hashes the replay's queue
-(``sim.replay.state_at``) at a few moments, which is where the dispatcher's order shows. A
+(``sim.analysis.replay.state_at``) at a few moments, which is where the dispatcher's order shows. A
 refactoring of the engine must leave every hash as it was (issue 14).
 
     python benchmarks/identical.py dump OUT.json [--root CHECKOUT]   # hashes of one checkout
@@ -45,7 +45,11 @@ def dump(root: Path) -> dict[str, dict[str, str]]:
     from fleet import fleet
 
     import sim
-    from sim.replay import state_at
+
+    try:
+        from sim.analysis.replay import state_at
+    except ImportError:  # a checkout from before sim/ was grouped into sub-packages
+        from sim.replay import state_at
 
     hashes: dict[str, dict[str, str]] = {}
     for name in sim.preset_names():

@@ -1,9 +1,9 @@
 """Mutation check: do the rule tests notice a broken engine? (issue 14)
 
 Each mutant below breaks one rule with a one-line change to the engine or a rule module
-(``sim/engine.py``, ``dispatch.py``, ``fairshare.py``, ``sessions.py``, ``workloads.py``,
-``settings.py``, ``arrivals.py``, ``rules.py``): an exact source snippet and its
-replacement. Every mutant
+(``sim/kernel/engine.py``, ``dispatch.py``, ``fairshare.py``, ``sessions.py``,
+``workloads.py``, ``arrivals.py``, ``sim/model/rules.py``, ``settings.py``): an exact source
+snippet and its replacement. Every mutant
 is applied on its own to a temporary copy of the repository (never to the working tree) and
 the rule tests run against it (``pytest -x``, a time limit per mutant). A mutant is
 *caught* when a test fails or the run times out, *escaped* when every test passes. The score
@@ -60,8 +60,9 @@ class Mutant:
 
 
 E, D, F, S, W, A, P, T = (
-    "sim/engine.py", "sim/dispatch.py", "sim/fairshare.py", "sim/sessions.py",
-    "sim/workloads.py", "sim/arrivals.py", "sim/rules.py", "sim/settings.py",
+    "sim/kernel/engine.py", "sim/kernel/dispatch.py", "sim/kernel/fairshare.py",
+    "sim/kernel/sessions.py", "sim/kernel/workloads.py", "sim/kernel/arrivals.py",
+    "sim/model/rules.py", "sim/model/settings.py",
 )  # fmt: skip
 
 # The list is a table, one mutant per entry: kept compact by hand.
@@ -83,7 +84,7 @@ MUTANTS: list[Mutant] = [
     Mutant("R4-until", E, "        self.stopped = True\n", "        self.stopped = False\n",
            "`until` is ignored: jobs start after it, none is left QUEUED"),
     # --- fair share (R5–R10) ---
-    # The dispatch order and the one fair-share pick live in sim/dispatch.py since the kernel
+    # The dispatch order and the one fair-share pick live in sim/kernel/dispatch.py since the kernel
     # refactor. There is no full scan beside a one-pass pick any more: one pick (one pass, plus
     # a second pass over groups tied at the smallest ratio), so the old pairs that broke the
     # same meaning in both paths are one mutant each now: R6-fast-project-only and

@@ -15,7 +15,7 @@ import time
 import pandas as pd
 
 import sim
-from sim import experiments
+from sim.experiments import runs as experiments
 
 
 def timed(scenario: sim.Scenario, vary: dict, reps: int, workers: int):

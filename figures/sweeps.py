@@ -1,6 +1,6 @@
 """Capacity-planning charts: a metric against a swept parameter, with confidence bands.
 
-Input is a summary table (``sim.experiments.summarize``): one row per point and workload,
+Input is a summary table (``sim.experiments.runs.summarize``): one row per point and workload,
 with the parameter's column, ``workload``, and ``METRIC``, ``METRIC_low``, ``METRIC_high``.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -108,73 +109,19 @@ def metric_vs_parameter(
                 if numeric
                 else esc_all(rows[parameter].astype(str))
             )
-            y = rows[metric].to_numpy(dtype=float) / per
-            low = rows[f"{metric}_low"].to_numpy(dtype=float) / per
-            high = rows[f"{metric}_high"].to_numpy(dtype=float) / per
-            color = cmap.get(name, "#444")
-            if np.isfinite(low).any():
-                # The band: along the upper bounds and back along the lower ones.
-                fig.add_trace(
-                    go.Scatter(
-                        x=x + x[::-1],
-                        y=np.concatenate([high, low[::-1]]),
-                        mode="lines",  # no markers at the band's corners
-                        fill="toself",
-                        fillcolor=_rgba(color, 0.18),
-                        line={"width": 0},
-                        hoverinfo="skip",
-                        showlegend=False,
-                        legendgroup=esc(name),  # an id, never drawn; escaped like the rest
-                        name=esc(f"{name} 95% CI"),
-                        meta="band",
-                    ),
-                    row=1,
-                    col=col,
-                )
-            marker: dict = {"color": color, "size": 8}
-            if meets is not None:
-                ok = meets.reindex(rows.index).fillna(False).to_numpy(dtype=bool)
-                marker["line"] = {"color": [MEETS_COLOR if m else MISSES_COLOR for m in ok],
-                                  "width": 3}  # fmt: skip
+            line = _Line(name, x, rows, metric, per, cmap.get(name, "#444"))
+            if np.isfinite(line.low).any():
+                fig.add_trace(_band(line), row=1, col=col)
             x_hover = "%{x:.4~g}" + (f" {x_unit}" if x_unit else "") if numeric else "%{x}"
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=y,
-                    mode="lines+markers",
-                    name=esc(name),
-                    meta="mean",
-                    legendgroup=esc(name),  # an id, never drawn; escaped like the rest
-                    showlegend=name not in shown_in_legend,
-                    line={"color": color},
-                    marker=marker,
-                    customdata=np.column_stack([low, high]),
-                    hovertemplate=f"{esc(parameter)} = {x_hover}<br>{esc(label)}: "
-                    + f"%{{y:.3~f}} {unit} (95% CI %{{customdata[0]:.3~f}}–%{{customdata[1]:.3~f}})"
-                    + f"<extra>{esc(name)}</extra>",
-                ),
-                row=1,
-                col=col,
+            hover = f"{esc(parameter)} = {x_hover}<br>{esc(label)}: " + (
+                f"%{{y:.3~f}} {unit} (95% CI %{{customdata[0]:.3~f}}–%{{customdata[1]:.3~f}})"
             )
+            mean = _mean(line, hover, meets, legend=name not in shown_in_legend)
+            fig.add_trace(mean, row=1, col=col)
             shown_in_legend.add(name)
     right = 10
     if target is not None and math.isfinite(target):
-        for col in range(1, len(panels) + 1):
-            fig.add_hline(y=target / per, line_dash="dash", line_color="#555", row=1, col=col)
-        # The label sits in the right margin, level with the line: never over a point.
-        fig.add_annotation(
-            text=f"target<br>{target / per:.3g} {unit}".strip(),
-            xref="paper",
-            x=1.0,
-            xanchor="left",
-            yref="y",
-            y=target / per,
-            yanchor="middle",
-            showarrow=False,
-            align="left",
-            font={"color": "#555"},
-            name="target",
-        )
+        _target(fig, target / per, unit, len(panels))
         right = 80
     if not fig.data:
         _empty(fig, "nothing to show for this metric")
@@ -193,3 +140,85 @@ def metric_vs_parameter(
     # Room on the right for the target's label, on top for the panels' titles.
     fig.update_layout(margin={"r": right, "t": (40 if title else 20) + (25 if facet else 0)})
     return fig
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One workload's means and confidence bounds in one panel, in the axis's unit."""
+
+    name: str
+    x: list
+    rows: pd.DataFrame
+    metric: str
+    per: float
+    color: str
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.rows[self.metric].to_numpy(dtype=float) / self.per
+
+    @property
+    def low(self) -> np.ndarray:
+        return self.rows[f"{self.metric}_low"].to_numpy(dtype=float) / self.per
+
+    @property
+    def high(self) -> np.ndarray:
+        return self.rows[f"{self.metric}_high"].to_numpy(dtype=float) / self.per
+
+
+def _band(line: _Line) -> go.Scatter:
+    """The confidence band: along the upper bounds and back along the lower ones."""
+    return go.Scatter(
+        x=line.x + line.x[::-1],
+        y=np.concatenate([line.high, line.low[::-1]]),
+        mode="lines",  # no markers at the band's corners
+        fill="toself",
+        fillcolor=_rgba(line.color, 0.18),
+        line={"width": 0},
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=esc(line.name),  # an id, never drawn; escaped like the rest
+        name=esc(f"{line.name} 95% CI"),
+        meta="band",
+    )
+
+
+def _mean(line: _Line, hover: str, meets: pd.Series | None, legend: bool) -> go.Scatter:
+    """The means, ringed green or red where ``meets`` says the point meets the target."""
+    marker: dict = {"color": line.color, "size": 8}
+    if meets is not None:
+        ok = meets.reindex(line.rows.index).fillna(False).to_numpy(dtype=bool)
+        marker["line"] = {"color": [MEETS_COLOR if m else MISSES_COLOR for m in ok], "width": 3}
+    return go.Scatter(
+        x=line.x,
+        y=line.y,
+        mode="lines+markers",
+        name=esc(line.name),
+        meta="mean",
+        legendgroup=esc(line.name),  # an id, never drawn; escaped like the rest
+        showlegend=legend,
+        line={"color": line.color},
+        marker=marker,
+        customdata=np.column_stack([line.low, line.high]),
+        hovertemplate=hover + f"<extra>{esc(line.name)}</extra>",
+    )
+
+
+def _target(fig: go.Figure, y: float, unit: str, panels: int) -> None:
+    """A dashed line at ``y`` in every panel; its label in the right margin, level with the
+    line, never over a point."""
+    for col in range(1, panels + 1):
+        fig.add_hline(y=y, line_dash="dash", line_color="#555", row=1, col=col)
+    fig.add_annotation(
+        text=f"target<br>{y:.3g} {unit}".strip(),
+        xref="paper",
+        x=1.0,
+        xanchor="left",
+        yref="y",
+        y=y,
+        yanchor="middle",
+        showarrow=False,
+        align="left",
+        font={"color": "#555"},
+        name="target",
+    )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from sim.units import format_clock
+from sim.model.units import format_clock
 
 UNITS = (("s", 1.0), ("min", 60.0), ("h", 3600.0), ("d", 86400.0))
 
@@ -30,7 +30,8 @@ def time_unit(span_seconds: float) -> tuple[str, float]:
 def clock(seconds: float | None) -> str:
     """``00:02:00``, ``3d 08:33:13``, ``00:00:07.5``; ``""`` if missing.
 
-    The dashboard's one human time format (README, "Dashboard"): :func:`sim.units.format_clock`,
+    The dashboard's one human time format (README, "Dashboard"):
+    :func:`sim.model.units.format_clock`,
     shared with the explanations ``sim`` writes.
     """
     return format_clock(seconds)

@@ -2,7 +2,8 @@
 what-if controls for the window's end and the session's max_time.
 
 The page only lays out: the what-if scenarios, their ranges and the failure counts come from
-:mod:`sim.reservations_whatif`, a session's settings from :mod:`sim.settings`."""
+:mod:`sim.experiments.reservations_whatif`, a session's settings from
+:mod:`sim.model.settings`."""
 
 import streamlit as st
 
@@ -11,9 +12,9 @@ import figures.replay
 import sim
 from figures import tables
 from figures.timefmt import clock, time_unit
-from sim import reservations_whatif as whatif
-from sim.scenario import Reservation
-from sim.settings import describe, effective_settings
+from sim.experiments import reservations_whatif as whatif
+from sim.model.scenario import Reservation
+from sim.model.settings import describe, effective_settings
 from ui import reasons, sidebar, state, widgets
 from ui.text import md
 

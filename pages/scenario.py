@@ -4,8 +4,8 @@ import streamlit as st
 
 import sim
 from figures.timefmt import duration
-from sim.presets import DEFAULT
-from sim.uploads import describe, parse_upload
+from sim.model.files import DEFAULT
+from sim.store.uploads import describe, parse_upload
 from ui import drafts, scenario_editor, sidebar, state
 from ui.text import md
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 import figures
 import sim
-from sim import compare
+from sim.experiments import compare
 from ui import comparison, sidebar, state, widgets
 from ui.text import md
 

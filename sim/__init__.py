@@ -12,12 +12,12 @@ This package imports neither Streamlit nor Plotly.
 
 from __future__ import annotations
 
-from .engine import Engine
-from .presets import names as preset_names
-from .presets import preset
-from .results import Result
-from .rules import PROFILES, Knobs
-from .scenario import (
+from .analysis.results import Result
+from .experiments.single import run
+from .model.files import load, parse_text, preset
+from .model.files import names as preset_names
+from .model.rules import PROFILES, Knobs
+from .model.scenario import (
     DEFAULT_MAX_JOBS,
     Problem,
     Scenario,
@@ -25,23 +25,9 @@ from .scenario import (
     check_seed,
     check_size,
     from_dict,
-    load,
-    parse_text,
 )
 
 __all__ = [
     "DEFAULT_MAX_JOBS", "PROFILES", "Knobs", "Problem", "Result", "Scenario", "ScenarioError",
-    "check_size", "from_dict", "load", "parse_text", "preset", "preset_names", "run",
+    "check_seed", "check_size", "from_dict", "load", "parse_text", "preset", "preset_names", "run",
 ]  # fmt: skip
-
-
-def run(scenario: Scenario, seed: int | None = None, max_jobs: int = DEFAULT_MAX_JOBS) -> Result:
-    """Simulate ``scenario``; the same scenario and seed always give the same tables (R33)."""
-    check_size(scenario, max_jobs)
-    if seed is not None:
-        check_seed(seed)
-    used_seed = scenario.seed if seed is None else seed
-    engine = Engine(scenario, used_seed)
-    end = engine.run()
-    engine.finish()
-    return Result(scenario, used_seed, engine.log.frame(), end)

@@ -1,5 +1,5 @@
 """Every test gets its own empty data directory: nothing ever reads or writes the real
-``~/.local/share/qsched`` (the scenario library and drafts, ``sim/library.py``)."""
+``~/.local/share/qsched`` (the scenario library and drafts, ``sim/store/library.py``)."""
 
 from __future__ import annotations
 

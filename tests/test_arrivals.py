@@ -1,4 +1,4 @@
-"""Stream arrivals drawn ahead and merged (sim.arrivals, R32).
+"""Stream arrivals drawn ahead and merged (sim.kernel.arrivals, R32).
 
 The reference for every check is a stream drawn the plain way, one gap at a time
 (``t = t + gap``) from a generator with the same seed, stopping at the first time at or after
@@ -14,9 +14,9 @@ import math
 import pytest
 
 import sim
-from sim import arrivals as arrivals_module
-from sim.arrivals import Arrivals
-from sim.distributions import Distribution, Draws, stream_rng
+from sim.kernel import arrivals as arrivals_module
+from sim.kernel.arrivals import Arrivals
+from sim.model.distributions import Distribution, Draws, stream_rng
 
 
 def gaps(name: str, rate: float, chunk: int = 512) -> Draws:

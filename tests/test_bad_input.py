@@ -839,7 +839,7 @@ def test_an_uploads_problems_count_entries_from_1_next_to_the_files_path():
     """Issue 13 item 8: upload errors counted rows from 0 (``workloads[1]``) where the editor
     counts from 1. The path stays the file's (the contract fixes it); the message adds the
     entry counted from 1, as the editor numbers its rows."""
-    from sim.uploads import describe, parse_upload
+    from sim.store.uploads import describe, parse_upload
 
     data = edit(base(), {"workloads.1.start": -1, "backends.0.calibrations.0.duration": "5x"})
     problems = refused(lambda: parse_upload(yaml.safe_dump(data).encode(), "bad.yaml"))

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 import sim
-from sim.uploads import parse_upload
+from sim.store.uploads import parse_upload
 from tests.test_bad_input import base, edit
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ from urllib.parse import quote
 import pytest
 
 import sim
-from sim.library import Library
+from sim.store.library import Library
 from tests import hostile_names as H
 from tests.browser import PAGES, ROOT, TIMEOUT_MS, LinkSession, dashboard_server
 from tests.test_text import ENTRY

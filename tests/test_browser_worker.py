@@ -1,4 +1,4 @@
-"""A dashboard run lives in a child process that dies with the tab (sim/worker.py,
+"""A dashboard run lives in a child process that dies with the tab (sim/experiments/worker.py,
 ui/runcache.py): closing the tab in the middle of a long run kills the run."""
 
 from __future__ import annotations

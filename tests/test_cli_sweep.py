@@ -1,7 +1,7 @@
 """``python -m sim sweep``: files and columns as the issue gives them, exit 2 on bad input.
 
 One real subprocess checks the files and the progress bar on stderr; the other cases call
-``sim.cli.main`` in-process (an interpreter start-up with pandas and scipy costs seconds).
+``sim.cli.main.main`` in-process (an interpreter start-up with pandas and scipy costs seconds).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120

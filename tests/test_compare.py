@@ -1,4 +1,5 @@
-"""sim.compare: paired variants (R33), replications and Student-t confidence intervals."""
+"""sim.experiments.compare: paired variants (R33), replications and Student-t confidence
+intervals."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim import compare
+from sim.experiments import compare
 
 
 @pytest.fixture(scope="module")
@@ -185,10 +186,10 @@ def test_submission_variants_change_only_the_chosen_workload(vqe):
 
 
 def test_compare_replication_names_are_the_experiments_functions():
-    """One replication API: the names the README documents in sim.compare are sim.experiments'
-    functions themselves, not copies."""
-    from sim import experiments
+    """One replication API: the names the README documents in the compare module are
+    sim.experiments.runs' functions themselves, not copies."""
+    from sim.experiments import runs
 
-    assert compare.replicate is experiments.replicate
-    assert compare.mean_ci is experiments.interval
-    assert compare.replication_seeds is experiments.seeds
+    assert compare.replicate is runs.replicate
+    assert compare.mean_ci is runs.interval
+    assert compare.replication_seeds is runs.seeds

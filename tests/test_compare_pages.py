@@ -12,7 +12,7 @@ import pytest
 import figures
 import sim
 from figures.colors import delta_e
-from sim import compare
+from sim.experiments import compare
 from tests.test_pages import goto, start
 
 

@@ -1,5 +1,5 @@
 """One dispatcher (issue 14): the replay ranks a moment's queue with the engine's own dispatch
-order (sim.dispatch), so its first place is always what the backend starts next — checked at
+order (sim.kernel.dispatch), so its first place is always what the backend starts next — checked at
 every start of random scenarios (R5–R7, R10, R13, R24, R25, R27)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sim.history import History
-from sim.replay import queue_before
+from sim.analysis.history import History
+from sim.analysis.replay import queue_before
 from tests.test_properties import PROPERTY_SETTINGS, scenarios, simulate
 
 

@@ -1,4 +1,4 @@
-"""sim.experiments: replications, sweeps with common random numbers, executors (local, Dask).
+"""sim.experiments.runs: replications, sweeps with common random numbers, executors (local, Dask).
 
 The M/M/1 test is the issue's "Done when" check: a sweep of one stream's rate over the
 one-backend preset ``mm1-queue`` (exponential quantum, mean 1/mu = 100 s; job mode, one
@@ -35,8 +35,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import experiments, parameters
-from sim.measures import ALL, RUN_METRICS, run_metrics
+from sim.analysis.measures import ALL, RUN_METRICS, run_metrics
+from sim.experiments import runs as experiments
+from sim.model import parameters
 from tests.helpers import scenario
 
 MEAN_QUANTUM = 100.0  # mm1-queue: quantum {exponential: 100s}

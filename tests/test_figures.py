@@ -16,7 +16,7 @@ import sim
 from figures import colors, tables
 from figures.gantt import OVERVIEW_BINS
 from figures.timefmt import clock, clocks, duration, time_unit
-from sim import compare
+from sim.experiments import compare
 
 KINDS = (
     "calibration",
@@ -338,7 +338,7 @@ def test_time_units_and_labels():
 
 def test_figures_and_the_model_import_no_streamlit():
     code = (
-        "import sys, sim, sim.compare\n"
+        "import sys, sim, sim.experiments.compare\n"
         "assert 'plotly' not in sys.modules and 'streamlit' not in sys.modules\n"
         "import figures\n"
         "assert 'streamlit' not in sys.modules\n"
@@ -437,7 +437,7 @@ def test_sweep_panels_share_one_y_axis_and_one_unit():
 def test_sweep_rates_and_durations_get_a_numeric_axis_in_a_stated_unit():
     from figures.sweeps import metric_vs_parameter
 
-    # Rates per second (as sim.parameters.numbers gives them), typed out of order.
+    # Rates per second (as sim.model.parameters.numbers gives them), typed out of order.
     rates = _summary("workloads.bg.rate", [14 / 3600, 7 / 3600, 28 / 3600], [60.0, 30.0, 90.0])
     fig = metric_vs_parameter(rates, parameter="workloads.bg.rate", metric="mean_wait",
                               x_kind="rate")  # fmt: skip

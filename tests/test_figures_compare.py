@@ -14,7 +14,7 @@ import figures.replay
 import sim
 from figures import colors
 from figures.tables import failed_jobs
-from sim import compare
+from sim.experiments import compare
 
 
 def _jobs(waits: list[float], start: float = 100.0) -> pd.DataFrame:

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 import sim
-from sim.csvfile import to_csv
-from sim.exports import read_tables, result_tables
+from sim.analysis.csvfile import to_csv
+from sim.analysis.exports import read_tables, result_tables
 from tests.test_bad_input import base, edit
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,8 +17,8 @@ import pytest
 from streamlit.runtime.context import StreamlitHeaders
 
 import sim
-from sim.library import Drafts, Library
-from sim.presets import DEFAULT
+from sim.model.files import DEFAULT
+from sim.store.library import Drafts, Library
 from tests.browser import ROOT
 from tests.test_keeping_work import name_input, open_url, run_ok
 from ui import identity

@@ -14,8 +14,8 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 import sim
-from sim.library import Library
-from sim.presets import DEFAULT
+from sim.model.files import DEFAULT
+from sim.store.library import Library
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
@@ -347,7 +347,7 @@ def test_the_tours_preset_shows_in_the_sidebar_at_once():
     at = open_url("tour")
     step = at.selectbox(key="tour_step")
     run_ok(step.set_value(1))
-    from sim import teaching
+    from sim.experiments import tour as teaching
 
     wanted = teaching.STEPS[1]
     assert wanted.scenario.name != sim.preset(DEFAULT).name

@@ -1,6 +1,6 @@
 """The kernel is SimPy for real (issue 14): SimPy processes, timeouts and events run in the same
 run as the engine's plain callbacks, in the same time order, and a workload written as a SimPy
-process (sim.client) gives the same tables as the built-in pattern it imitates (R30)."""
+process (sim.kernel.client) gives the same tables as the built-in pattern it imitates (R30)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import simpy
 
 import sim
-from sim.engine import Engine
+from sim.kernel.engine import Engine
 
 TABLES = ("jobs", "sessions", "timeline", "events")
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -60,7 +60,7 @@ def test_a_probe_process_sees_the_queue_the_jobs_table_shows(preset, backend):
     engine = Engine(scenario, scenario.seed)
     samples: list[tuple[float, int]] = []
     engine.env.process(readme_example()["queue_probe"](engine, samples, backend))
-    result = engine.result()
+    result = sim.Result.of(engine)
     # One sample every minute, from 30 s on, while the run lasted.
     assert [t for t, _ in samples] == [30.0 + 60 * k for k in range(len(samples))]
     assert samples[-1][0] <= result.end_time < samples[-1][0] + 60
@@ -96,7 +96,7 @@ def test_iterative_workloads_written_as_processes_give_the_same_tables(preset, p
     assert iterative
     for w in iterative:
         engine.drive(w.name, lambda client, n=w.jobs: readme_example()["optimizer"](client, n))
-    assert_same_tables(engine.result(), sim.run(scenario, seed=seed))
+    assert_same_tables(sim.Result.of(engine), sim.run(scenario, seed=seed))
 
 
 def one_backend(**workload) -> sim.Scenario:
@@ -145,7 +145,7 @@ def test_client_job_states_final_events_and_cancel():
 
     engine = Engine(one_backend(start="1m"), 1)
     engine.drive("w", script)
-    result = engine.result()
+    result = sim.Result.of(engine)
     assert seen == [
         (60.0, "QUEUED", "QUEUED", "QUEUED"),
         (61.0, "RUNNING", "QUEUED", "QUEUED"),
@@ -175,7 +175,7 @@ def test_a_session_that_is_closed_rejects_what_the_process_submits():
     scenario = one_backend(mode="session").model_copy(update={"rules": "ibm-2023"})
     engine = Engine(scenario, 1)
     engine.drive("w", script)
-    jobs = engine.result().jobs
+    jobs = sim.Result.of(engine).jobs
     assert statuses == [("DONE", "ERROR", "ERROR")]
     assert list(jobs["reason"].fillna("")) == ["", "session_closed"]
 
@@ -233,7 +233,7 @@ def test_timeouts_interleave_with_the_engine_in_time_order():
     engine = Engine(one_backend(jobs=1, start=0), 1)
     engine.drive("w", late)
     engine.env.process(early(engine.env))
-    engine.result()
+    sim.Result.of(engine)
     assert order == [
         ("early", 10.0, []),
         ("late", 10.0, "DONE", [(10.0, "charge"), (10.0, "done")]),
@@ -260,7 +260,7 @@ def test_a_failing_process_crashes_the_run_as_in_simpy():
 
 def test_kernel_alone_is_a_simpy_environment():
     """No engine: processes, timeouts, events, conditions, run(until) — SimPy's semantics."""
-    env = sim.kernel.Kernel()
+    env = sim.kernel.environment.Kernel()
     log = []
 
     def clock(env, name, tick):
@@ -278,7 +278,7 @@ def test_kernel_alone_is_a_simpy_environment():
     env.call_in(3, ev.succeed, args=("hi",))
     assert env.run(until=ev) == "hi" and env.now == 5
     assert isinstance(env, simpy.Environment)
-    empty = sim.kernel.Kernel()
+    empty = sim.kernel.environment.Kernel()
     assert np.isinf(empty.peek())
     with pytest.raises(simpy.core.EmptySchedule):
         empty.step()

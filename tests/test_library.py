@@ -1,6 +1,6 @@
-"""The scenario library and drafts (``sim/library.py``), safe uploads (``sim/uploads.py``) and
-the round-trips the user relies on: YAML download → upload, library save → load, result CSVs
-→ tables (``sim/exports.py``).
+"""The scenario library and drafts (``sim/store/library.py``), safe uploads
+(``sim/store/uploads.py``) and the round-trips the user relies on: YAML download → upload,
+library save → load, result CSVs → tables (``sim/analysis/exports.py``).
 
 Every test runs with its own empty ``QSCHED_DATA_DIR`` (``conftest.py``).
 """
@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import library
-from sim.exports import read_tables, result_tables
-from sim.library import Drafts, Library, LibraryError
-from sim.uploads import MAX_UPLOAD_BYTES, parse_upload
+from sim.analysis.exports import read_tables, result_tables
+from sim.store import library
+from sim.store.library import Drafts, Library, LibraryError
+from sim.store.uploads import MAX_UPLOAD_BYTES, parse_upload
 from tests.helpers import scenario
 
 # --- where the data lives ------------------------------------------------------------------
@@ -466,7 +466,7 @@ def test_two_renames_of_one_entry_at_once_leave_one_entry_and_a_message(tmp_path
 
 
 def test_leftovers_of_killed_writes_are_cleaned_up(tmp_path):
-    from sim.library import tidy
+    from sim.store.library import tidy
 
     lib = Library(tmp_path)
     scenario = sim.preset("fig1-session-flow")

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import sim
-from sim.library import Drafts, Library, LibraryError, owner_folder
+from sim.store.library import Drafts, Library, LibraryError, owner_folder
 
 QUEUE, OTHER = sim.preset("mm1-queue"), sim.preset("mm1-queue").model_copy(update={"seed": 7})
 

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import sim
-from sim.presets import DEFAULT
+from sim.model.files import DEFAULT
 from ui.text import md
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ def test_rules_page_shows_the_chosen_profiles():
     at.toggle(key="rules_only_diff").set_value(True).run()
     table = at.dataframe[0].value
     assert "ibm-2024" not in table.columns
-    assert 0 < len(table) < len(sim.rules.KNOB_NAMES)
+    assert 0 < len(table) < len(sim.model.rules.KNOB_NAMES)
 
 
 def _editor_input(at: AppTest, label: str):
@@ -261,7 +261,7 @@ def test_scenario_download_is_the_current_scenario_as_yaml():
 def test_capacity_page_sweeps_stops_and_resumes():
     import pandas as pd
 
-    from sim import experiments
+    from sim.experiments import runs as experiments
 
     at = goto(start(), "capacity")
     assert at.title[0].value == "Capacity planning"
@@ -405,7 +405,9 @@ def test_capacity_notes_batch_mode_under_a_profile_without_it():
     """ibm-2023 has no batch mode (R24): the default mode sweep says that batch runs as a
     session before anything runs."""
     at = start()
-    at.session_state["scenario"] = sim.parameters.apply(sim.preset(DEFAULT), {"rules": "ibm-2023"})
+    at.session_state["scenario"] = sim.model.parameters.apply(
+        sim.preset(DEFAULT), {"rules": "ibm-2023"}
+    )
     at = goto(at, "capacity")
     assert at.selectbox(key="cap_param1").value == "workloads.vqe.mode"
     notes = [i.value for i in at.info]

@@ -1,12 +1,13 @@
-"""sim.parameters: fields named by paths, applied to a scenario and validated again."""
+"""sim.model.parameters: fields named by paths, applied to a scenario and validated again."""
 
 from __future__ import annotations
 
 import pytest
 
 import sim
-from sim import experiments, parameters
-from sim.parameters import apply, parse_vary
+from sim.experiments import runs as experiments
+from sim.model import parameters
+from sim.model.parameters import apply, parse_vary
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 import sim
-from sim import cli
-from sim.rules import PROFILES, pending_rules
+from sim.cli import main as cli
+from sim.model.rules import PROFILES, pending_rules
 from tests.helpers import job, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def _problems(data: dict[str, Any]) -> dict[str, str]:
 
 
 def test_ibm_2025_knobs_are_todays_documented_values():
-    """Semantics §10, each value from the page named in sim/rules.py."""
+    """Semantics §10, each value from the page named in sim/model/rules.py."""
     k = PROFILES["ibm-2025"]
     assert k.default_interactive_ttl == 60.0  # R36
     assert k.interactive_ttl_configurable is False  # R36

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.units import parse_duration
+from sim.model.units import parse_duration
 
 HOUR = 3600.0
 EPS = 1e-9

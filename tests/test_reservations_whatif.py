@@ -1,4 +1,4 @@
-"""The Reservations page's what-if (R16, R27, R28), tested on sim.reservations_whatif itself.
+"""The Reservations page's what-if (R16, R27, R28), tested on sim.experiments.reservations_whatif.
 
 The scenario, worked by hand: ibm-2024, instance A reserves qpu for [0, 10 min). User a
 submits 5 jobs of 4 min together in a session at 0 (max_time 8 h by default). Inside the
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import reservations_whatif as whatif
+from sim.experiments import reservations_whatif as whatif
 from tests.helpers import scenario
 
 R28, R16, ALL = "reservation ended (R28)", "max_time (R16)", "all failed jobs"
@@ -66,7 +66,7 @@ def test_grid_skips_a_run_over_its_limits():
         return base()
 
     def over(_: sim.Scenario) -> sim.Result:
-        raise sim.ScenarioError([sim.scenario.Problem("run", "over the time limit")])
+        raise sim.ScenarioError([sim.Problem("run", "over the time limit")])
 
     assert whatif.grid([1.0], make, over).empty
 

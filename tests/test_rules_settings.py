@@ -1,4 +1,4 @@
-"""A workload's effective session settings (R20, R21, R24), worked out once in sim/settings.py.
+"""Effective session settings (R20, R21, R24), worked out once in sim/model/settings.py.
 
 Each case gives, by hand from the profile table (semantics §8) and the rules, the mode a
 workload runs in and its session's ITTL and max_time; the same numbers must come out of
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim.settings import describe, effective_settings
-from sim.units import format_duration
+from sim.model.settings import describe, effective_settings
+from sim.model.units import format_duration
 from tests.helpers import scenario
 
 H = 3600.0

@@ -1,4 +1,4 @@
-"""The pages show the engine's session settings (R20, R21, R24; sim/settings.py): Capacity
+"""The pages show the engine's session settings (R20, R21, R24; sim/model/settings.py): Capacity
 planning's default values and the Reservations page's max_time what-if."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import sim
-from sim.units import format_duration
+from sim.model.units import format_duration
 from tests.helpers import scenario
 from tests.test_rules_settings import INSTANCES, USERS, one
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.cli import main as cli_main
-from sim.explain import UnknownJob, explain
-from sim.replay import state_at
-from sim.teaching import STEPS, compare_profiles, step, with_rules
-from sim.units import parse_duration
+from sim.analysis.explain import UnknownJob, explain
+from sim.analysis.replay import state_at
+from sim.cli.main import main as cli_main
+from sim.experiments.tour import STEPS, compare_profiles, step, with_rules
+from sim.model.units import parse_duration
 from tests.helpers import job, run, session, starts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -334,7 +334,7 @@ def test_replay_gantt_marks_the_moment_and_the_cursor_and_clicks_select_jobs():
 
 @pytest.mark.parametrize("name", ["contract-example", "reservation-window", "fig1-session-flow"])
 def test_every_wait_is_covered_by_contiguous_explained_intervals(name):
-    from sim.history import History
+    from sim.analysis.history import History
 
     r = sim.run(sim.preset(name))
     h = History(r)
@@ -391,7 +391,7 @@ def _reservation_in_force(r: sim.Result, t: float) -> bool:
 
 def replay_numbers(s, r: sim.Result) -> set[tuple[str, float]]:
     """What the replay of the step's run shows at the step's moment, read independently of
-    sim.teaching's claims (other tables, other columns where there is a choice)."""
+    sim.experiments.tour's claims (other tables, other columns where there is a choice)."""
     now = state_at(r, s.moment)
     (backend,) = now.backends.to_dict("records")
     if s.preset == "fig1-session-flow":

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import dashboard
 import sim
-from sim.library import Library
+from sim.store.library import Library
 from tests import hostile_names as H
 from ui import errors
 from ui.text import JOINER, md

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sim
-from sim.units import parse_duration, parse_rate
+from sim.model.units import parse_duration, parse_rate
 from ui import editor, knobs
 
 
@@ -154,7 +154,7 @@ def test_rates_are_written_so_that_they_read_back_exactly(rate):
 def test_profiles_table_has_every_knob_with_its_rules():
     scenario = sim.preset("contract-example")
     table = knobs.profiles_table(scenario).set_index("knob")
-    assert list(table.index) == list(sim.rules.KNOB_NAMES)
+    assert list(table.index) == list(sim.model.rules.KNOB_NAMES)
     assert (table["rules"] != "").all()
     assert table.loc["default_interactive_ttl", "ibm-2023"] == "5m"
     assert table.loc["idle_session_close", "ibm-current"] == "30m"

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import sim
-from sim.distributions import Distribution, Draws, stream_rng
-from sim.units import (
+from sim.model.distributions import Distribution, Draws, stream_rng
+from sim.model.units import (
     HORIZON,
     duration_text,
     format_clock,
@@ -557,7 +557,7 @@ def test_rates_users_type_come_back_as_text(count, unit):
 
 
 def test_a_downloaded_scenario_reads_like_the_file_a_user_wrote():
-    """Issue #13 item 9: ``sim/presets/vqe-vs-background.yaml`` says ``until: 6h``, ``rate:
+    """Issue #13 item 9: ``sim/model/presets/vqe-vs-background.yaml`` says ``until: 6h``, ``rate:
     14/h``, ``interactive_ttl: 60s``, ``quantum: {exponential: 100s}``; the download says the
     same in the same words (60 s and 100 s shown as the dashboard shows them), no defaults."""
     text = sim.preset("vqe-vs-background").to_yaml()

@@ -1,4 +1,5 @@
-"""Bounded runs (sim.worker): memory and time limits, the child gone afterwards, cancellation,
+"""Bounded runs (sim.experiments.worker): memory and time limits, the child gone afterwards,
+cancellation,
 and the same tables as an in-process run."""
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import psutil
 import pytest
 
 import sim
-from sim import experiments, worker
-from sim.measures import run_metrics
+from sim.analysis.measures import run_metrics
+from sim.experiments import runs as experiments
+from sim.experiments import worker
 from tests.helpers import scenario
 
 # A stream of 5 jobs a second for a day: 432,000 jobs (5 × 86,400), well under the job cap,

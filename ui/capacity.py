@@ -16,9 +16,10 @@ import streamlit as st
 import figures.sweeps
 import sim
 from figures.timefmt import duration
-from sim import experiments, parameters, settings
-from sim.measures import ALL
-from sim.units import format_duration, parse_duration
+from sim.analysis.measures import ALL
+from sim.experiments import runs as experiments
+from sim.model import parameters, settings
+from sim.model.units import format_duration, parse_duration
 from ui import replications, widgets
 from ui.text import md
 
@@ -46,7 +47,7 @@ def _rate(per_second: float) -> str:
 def candidates(scenario: sim.Scenario, also: Sequence[sim.Scenario] = ()) -> dict[str, str]:
     """Parameters worth sweeping in this scenario → a default list of values (text).
 
-    Only parameters that can change a run are offered (``sim.parameters.inert``): no ITTL for
+    Only parameters that can change a run are offered (``sim.model.parameters.inert``): no ITTL for
     a workload in job mode. ``also`` are more scenarios to consider, the points of a first
     parameter, so that after ``mode = job, session`` the session's ITTL is offered second.
     """

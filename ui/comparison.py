@@ -13,8 +13,9 @@ import figures
 import sim
 from figures.colors import KIND_STYLE, NO_SESSION, arm_colors
 from figures.timefmt import duration
-from sim import experiments, worker
-from sim.measures import workload_rows
+from sim.analysis.measures import workload_rows
+from sim.experiments import runs as experiments
+from sim.experiments import worker
 from ui import state, widgets
 from ui.text import md
 
@@ -107,7 +108,7 @@ def replicated(
     variants: Mapping[str, sim.Scenario], workload: str, reps: int, keys: list[str]
 ) -> pd.DataFrame:
     """Long table ``metric, variant, value, low, high`` over ``reps`` replications of each
-    variant, run by :mod:`sim.experiments` (replication k: seed SEED + k in every variant, so
+    variant, run by :mod:`sim.experiments.runs` (replication k: seed SEED + k in every variant, so
     the comparison is paired). Kept in the session, so a rerun of the page does not redo it;
     ``st.progress`` advances as replications finish."""
     base = next(iter(variants.values()))
@@ -124,7 +125,8 @@ def replicated(
         def progress(done: int, total: int) -> None:
             bar.progress(done / total, text=f"Replications: {done} of {total} runs")
 
-        # One run at a time, each in a bounded child process (sim.worker) that Stop kills.
+        # One run at a time, each in a bounded child process (sim.experiments.worker) that Stop
+        # kills.
         out = experiments.run_tasks(
             todo,
             measure=partial(workload_rows, workload=workload),

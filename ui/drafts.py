@@ -3,7 +3,7 @@
 A tab is known by a random id kept in its URL (``?draft=ID``): every page run puts it back
 (moving between pages drops the URL's parameters), so a reload, on any page, brings the id
 back; a new tab or another user gets a new one, so nobody sees or overwrites another tab's
-unsaved edits. The draft (``sim.library.Drafts``) holds the current scenario, where it came
+unsaved edits. The draft (``sim.store.library.Drafts``) holds the current scenario, where it came
 from, what is typed in the scenario editor but not yet run, and which fields differ from
 what the tab opened; it is written only once something differs (merely opening the app
 leaves nothing behind) and read when a session starts.
@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 
 import sim
-from sim.library import Drafts
+from sim.store.library import Drafts
 from ui import editor, identity, links, scenario_editor, serving, state
 
 PARAM = "draft"

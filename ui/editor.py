@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 import sim
-from sim import units
+from sim.model import units
 
 TABLES: dict[str, list[str]] = {
     "backends": ["name"],

@@ -1,5 +1,5 @@
 """ "Why did this job wait?" in the dashboard: pick a job (click on the Gantt or a list) and
-show its wait interval by interval, with the rules (``sim.explain``)."""
+show its wait interval by interval, with the rules (``sim.analysis.explain``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import streamlit as st
 import sim
 from figures.selection import selected_job
 from figures.timefmt import clock, duration
-from sim.explain import explain
-from sim.units import format_share
+from sim.analysis.explain import explain
+from sim.model.units import format_share
 from ui import widgets
 from ui.text import md
 
@@ -56,7 +56,7 @@ def show(result: sim.Result, job_id: str, history=None) -> None:
     """The explanation of one job, or an inline error for an unknown id."""
     try:
         e = explain(result, job_id, history)
-    except sim.explain.UnknownJob as err:
+    except sim.analysis.explain.UnknownJob as err:
         st.error(md(err))  # it quotes the id typed
         return
     status = e.status + (f" ({e.reason})" if e.reason else "")

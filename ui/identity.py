@@ -15,7 +15,7 @@
   token's issuer and subject, which the provider never reuses for someone else.
 
 In ``header`` and ``oidc`` mode every person has their own library, drafts and trash
-(``sim.library``: ``Library(owner=…)``); a request without an identity gets a sign-in
+(``sim.store.library``: ``Library(owner=…)``); a request without an identity gets a sign-in
 message and no data. A server bound to anything but loopback refuses to start in ``local``
 mode (:func:`serving_problem`, called by dashboard.py and by ``make serve``).
 """
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from sim.library import Drafts, Library
+from sim.store.library import Drafts, Library
 from ui.text import md
 
 MODE_ENV = "QSCHED_AUTH"

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 import sim
-from sim.rules import ENGINE_PENDING, KNOB_NAMES, KNOB_SOURCES, Knobs
-from sim.units import format_duration
+from sim.model.rules import ENGINE_PENDING, KNOB_NAMES, KNOB_SOURCES, Knobs
+from sim.model.units import format_duration
 
 # knob → (R-numbers, what it decides)
 KNOB_RULES: dict[str, tuple[str, str]] = {

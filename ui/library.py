@@ -1,7 +1,7 @@
 """The Scenario library page: save, save as, load, rename, delete (to a trash, undoable) and
 share named scenarios.
 
-The store is ``sim.library.Library`` (a folder of YAML files under the data directory): the
+The store is ``sim.store.library.Library`` (a folder of YAML files under the data directory): the
 one library on the single-user dashboard, the signed-in person's own when served with
 sign-in (``ui/identity.py``), plus the entries others shared. Every refusal — a bad or taken
 name, an entry deleted meanwhile, an entry edited into an invalid scenario — is an inline
@@ -16,7 +16,7 @@ import datetime as dt
 import streamlit as st
 
 import sim
-from sim.library import TRASH_DAYS, Library, LibraryError, suggest_name
+from sim.store.library import TRASH_DAYS, Library, LibraryError, suggest_name
 from ui import drafts, identity, state
 from ui.text import md
 

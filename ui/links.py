@@ -15,8 +15,8 @@ from urllib.parse import quote
 import streamlit as st
 
 import sim
-from sim.library import LibraryError
-from sim.presets import DEFAULT
+from sim.model.files import DEFAULT
+from sim.store.library import LibraryError
 from ui import identity, state
 from ui.text import md
 

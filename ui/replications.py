@@ -6,8 +6,9 @@ script run does the next runs for about a second (``st.progress`` advancing as e
 keeps the rows in ``st.session_state`` and calls ``st.rerun()`` to continue. "Stop" (a button
 callback) clears the running flag before the next chunk; "Resume" sets it again, and the
 partial results stay on screen meanwhile. Each run goes to a bounded child process
-(:mod:`sim.worker`), killed when the script run stops; a run over its limits stops the sweep
-with a message naming the limit. The runs themselves are ``sim.experiments`` tasks, so
+(:mod:`sim.experiments.worker`), killed when the script run stops; a run over its limits stops the
+sweep
+with a message naming the limit. The runs themselves are ``sim.experiments.runs`` tasks, so
 the numbers are those of the CLI with the same seeds.
 """
 
@@ -21,8 +22,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from sim import experiments, worker
-from sim.measures import run_metrics
+from sim.analysis.measures import run_metrics
+from sim.experiments import runs as experiments
+from sim.experiments import worker
 from ui import state
 
 CHUNK_SECONDS = 1.0  # how long one script run computes before handing back to Streamlit
@@ -46,7 +48,7 @@ class Sweep:
         return self.done == len(self.todo)
 
     def frame(self) -> pd.DataFrame:
-        """The rows in the order ``sim.experiments.run_tasks`` gives: by point, then
+        """The rows in the order ``sim.experiments.runs.run_tasks`` gives: by point, then
         replication (the runs themselves went replication-major)."""
         rows = pd.DataFrame(self.rows)
         if rows.empty:
@@ -94,7 +96,7 @@ def advance(key: str, budget: float = CHUNK_SECONDS) -> Sweep | None:
     began = time.monotonic()
     while sweep.running and not sweep.complete and time.monotonic() - began < budget:
         task = sweep.todo[sweep.done]
-        # One run at a time, in a bounded child process (sim.worker) that Stop kills.
+        # One run at a time, in a bounded child process (sim.experiments.worker) that Stop kills.
         try:
             rows = worker.run_task(task, measure, cancel=state.stop_check())
         except worker.RunBudgetError as err:

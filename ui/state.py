@@ -1,6 +1,7 @@
 """The current scenario and its result, shared by every page through ``st.session_state``.
 
-Runs go to a bounded child process (:mod:`sim.worker`: memory and time limits, killed on Stop
+Runs go to a bounded child process (:mod:`sim.experiments.worker`: memory and time limits, killed
+on Stop
 or when the tab goes away) and are cached once per server (:mod:`ui.runcache`: bounded by
 bytes and age, shared by every session), keyed on the scenario's JSON and the seed: a plain
 string hashes reliably and cheaply, a pydantic model may not.
@@ -14,8 +15,8 @@ from typing import TypeVar
 import streamlit as st
 
 import sim
-from sim import worker
-from sim.presets import DEFAULT
+from sim.experiments import worker
+from sim.model.files import DEFAULT
 from ui import runcache
 
 T = TypeVar("T")
@@ -50,7 +51,7 @@ def stop_check() -> Callable[[], None] | None:
 
 def run(scenario: sim.Scenario, seed: int | None = None) -> sim.Result:
     """Run (or fetch from the cache) ``scenario``; raises :class:`sim.ScenarioError`, or its
-    subclass :class:`sim.worker.RunBudgetError` when the run went over its limits."""
+    subclass :class:`sim.experiments.worker.RunBudgetError` when the run went over its limits."""
     key = (scenario.model_dump_json(), seed)
     found = CACHE.get(key)
     if found is not None:

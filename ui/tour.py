@@ -11,9 +11,9 @@ import streamlit as st
 
 import figures.replay
 from figures.timefmt import clock, duration
-from sim import teaching
-from sim.history import History
-from sim.replay import state_at
+from sim.analysis.history import History
+from sim.analysis.replay import state_at
+from sim.experiments import tour as teaching
 from ui import explain_panel, sidebar, state, widgets
 from ui.text import md
 

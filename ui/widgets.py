@@ -13,7 +13,7 @@ import streamlit as st
 import sim
 from figures import tables
 from figures.colors import colors_for
-from sim.csvfile import to_csv
+from sim.analysis.csvfile import to_csv
 
 COLOR_BY = {"user": "user", "session": "session", "mode": "mode"}
 

@@ -1,0 +1,2 @@
+"""Running scenarios: one run, replications and sweeps, paired comparisons, bounded runs, the
+tour."""

@@ -1,0 +1,1 @@
+"""The simulation itself: the SimPy environment, the scheduler and the entities it moves."""

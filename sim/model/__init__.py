@@ -1,0 +1,1 @@
+"""The scenario and its rules: schema, rule profiles, units, distributions, parameters, presets."""

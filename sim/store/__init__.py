@@ -1,0 +1,1 @@
+"""Where users' scenarios are kept and how uploaded ones are read."""
