@@ -190,21 +190,7 @@ def queue_length(
         styles.setdefault(b, {"dash": "solid"})["color"] = c
     fig = go.Figure()
     for b in backends:
-        part = q[q["backend"] == b]
-        times, counts = part["time"].to_numpy(dtype=float), part["queued"].to_numpy()
-        # Only the window: the count in force at its start, then its steps.
-        first = np.searchsorted(times, lo, side="right")
-        start_count = counts[first - 1] if first > 0 else 0
-        inside = times[first:] <= hi
-        times, counts = times[first:][inside], counts[first:][inside]
-        how = "queued"
-        if len(times) > max_points:
-            # More steps than pixels: draw each interval's peak instead (SVG stays fast, and
-            # software-rendered WebGL is very slow on a line of 100k+ points).
-            times, counts = tables.step_envelope(
-                times, counts, hi, max_points // 2, start=lo, before=start_count
-            )
-            how = "queued at most"
+        times, counts, start_count, how = _window_steps(q[q["backend"] == b], lo, hi, max_points)
         last = counts[-1] if len(counts) else start_count
         x = np.concatenate([[lo], times, [hi]]) / per
         y = np.concatenate([[start_count], counts, [last]])
@@ -234,6 +220,24 @@ def queue_length(
     if margin_left is not None:
         fig.update_layout(margin={"l": margin_left})
     return fig
+
+
+def _window_steps(part: pd.DataFrame, lo: float, hi: float, max_points: int) -> tuple:
+    """One backend's queue steps inside [lo, hi]: (times, counts, the count in force at
+    ``lo``, the hover's word). Above ``max_points`` steps, each interval's peak instead (more
+    steps than pixels: SVG stays fast, and software-rendered WebGL is very slow on a line of
+    100k+ points)."""
+    times, counts = part["time"].to_numpy(dtype=float), part["queued"].to_numpy()
+    first = np.searchsorted(times, lo, side="right")
+    start_count = counts[first - 1] if first > 0 else 0
+    inside = times[first:] <= hi
+    times, counts = times[first:][inside], counts[first:][inside]
+    if len(times) <= max_points:
+        return times, counts, start_count, "queued"
+    times, counts = tables.step_envelope(
+        times, counts, hi, max_points // 2, start=lo, before=start_count
+    )
+    return times, counts, start_count, "queued at most"
 
 
 # --- comparisons of variants ---------------------------------------------------------------

@@ -4,7 +4,7 @@ import streamlit as st
 
 import sim
 from figures.timefmt import duration
-from sim.model.files import DEFAULT
+from sim.model.files import DEFAULT, starter
 from sim.store.uploads import describe, parse_upload
 from ui import drafts, scenario_editor, sidebar, state
 from ui.text import md
@@ -26,13 +26,15 @@ def load_row(scenario: sim.Scenario) -> None:
             index=names.index(current) if current in names else 0,
             key="scenario_preset_pick",
         )
-        if st.button("Load preset", key="scenario_load_preset"):
-            problems = state.set_scenario(sim.preset(pick), preset=pick)
-            if problems:
-                st.error("\n".join(f"- {md(p)}" for p in problems))
-            else:
-                st.session_state[FLASH] = f"Loaded and ran the preset “{md(pick)}”."
-                st.rerun()
+        load, new = st.columns(2)
+        if load.button("Load preset", key="scenario_load_preset"):
+            replace(sim.preset(pick), f"Loaded and ran the preset “{md(pick)}”.", preset=pick)
+        if new.button(
+            "New scenario",
+            key="scenario_new",
+            help="A small scenario on today's platform (rules ibm-2025) to edit into your own",
+        ):
+            replace(starter(), "Started a new scenario on today's platform (ibm-2025).")
     with middle:
         upload = st.file_uploader(
             "Upload a scenario file (YAML or JSON)",
@@ -55,6 +57,17 @@ def load_row(scenario: sim.Scenario) -> None:
             f"**{md(name)}** was not loaded (the current scenario is unchanged):\n\n"
             + "\n".join(f"- {md(m)}" for m in messages)
         )
+
+
+def replace(scenario: sim.Scenario, flash: str, preset: str = "") -> None:
+    """Make ``scenario`` the current one and run it; its problems inline if it cannot run."""
+    origin = "" if preset else "a new scenario"
+    problems = state.set_scenario(scenario, preset=preset, origin=origin)
+    if problems:
+        st.error("\n".join(f"- {md(p)}" for p in problems))
+    else:
+        st.session_state[FLASH] = flash
+        st.rerun()
 
 
 def handle_upload(upload) -> None:

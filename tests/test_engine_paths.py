@@ -36,12 +36,13 @@ def test_csv_writer_gives_pandas_bytes_for_every_result_table(tmp_path):
 def plain_timeline_rows(result) -> list[tuple]:
     """The timeline the straightforward way: walk each backend's busy segments in (start, end)
     order, filling the idle time before each with the idle labels it overlaps."""
-    from sim.analysis.results import _IDLE_EVENTS, _details
+    from sim.analysis.results import _IDLE_EVENTS
 
     ev, jobs, end = result.events, result.jobs, result.end_time
-    opened = result.sessions_opened
-    mode = dict(zip(opened["session_id"], _details(opened["detail"]).get("mode", []),
-                    strict=False))  # fmt: skip
+    opened = ev[ev["event"] == "session_open"]
+    # Each session's mode read from the events table's text, as a user of the CSV would.
+    pairs = zip(opened["session_id"], opened["detail"], strict=True)
+    mode = {sid: dict(p.split("=", 1) for p in detail.split(";"))["mode"] for sid, detail in pairs}
     rows = []
     for backend in [b.name for b in result.scenario.backends]:
         on = ev[ev["backend"] == backend]

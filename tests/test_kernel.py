@@ -209,7 +209,7 @@ def test_env_step_and_run_until_give_the_same_tables_as_one_run():
 
 
 def stepped_result(engine: Engine) -> sim.Result:
-    return sim.Result(engine.scenario, engine.seed, engine.log.frame(), engine.env.now)
+    return sim.Result(engine.scenario, engine.seed, engine.log, engine.env.now)
 
 
 def test_timeouts_interleave_with_the_engine_in_time_order():

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import sim
-from sim.model.files import DEFAULT
+from sim.model.files import DEFAULT, STARTER
 from ui.text import md
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,6 +233,21 @@ def test_scenario_loads_a_preset():
     assert at.session_state["scenario"] == sim.preset("mm1-queue")
     assert "M/M/1" in sidebar_text(at)
     assert _editor_input(at, "Name").value == sim.preset("mm1-queue").name
+
+
+def test_a_new_scenario_starts_on_todays_platform():
+    """Issue 15: scenarios made in the dashboard start on ibm-2025 (files without ``rules:``
+    keep the contract's default, ibm-2024)."""
+    at = start()
+    assert at.session_state["scenario"].rules != "ibm-2025"  # the default preset
+    at.button(key="scenario_new").click().run()
+    assert not at.exception
+    scenario = at.session_state["scenario"]
+    assert scenario.rules == "ibm-2025"
+    assert {i.plan for i in scenario.instances} == {"premium"}
+    assert _editor_input(at, "Name").value == "New scenario"
+    without_rules = STARTER.replace("rules: ibm-2025\n", "")
+    assert sim.parse_text(without_rules).rules == "ibm-2024"
 
 
 def test_scenario_upload_refuses_a_bad_file_and_accepts_a_good_one():

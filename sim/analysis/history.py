@@ -128,6 +128,7 @@ class History:
         ]
         ev = self.events
         details, events = ev["detail"].to_numpy(), ev["event"].to_numpy()
+        seconds = self.result.records  # a charge's seconds as the engine logged them
         users, times = ev["user"].to_numpy(), ev["time"].to_numpy()
         for pos in np.flatnonzero(events == "charge").tolist():
             user = users[pos]
@@ -139,7 +140,7 @@ class History:
                 name = None
             if name in self._index:
                 out.append((float(pos), float(times[pos]), self._index[name],
-                            float(details[pos])))  # fmt: skip
+                            float(seconds[pos])))  # fmt: skip
         return out
 
     def keys_at(self, queries: list[tuple[float, float]]) -> list[dict[str, Key]]:
@@ -197,12 +198,8 @@ class History:
 
     @cached_property
     def session_modes(self) -> dict[str, str]:
-        opened = self.events[self.events["event"] == "session_open"]
-        modes = {}
-        for sid, detail in zip(opened["session_id"], opened["detail"], strict=True):
-            fields = dict(part.split("=", 1) for part in str(detail).split(";") if "=" in part)
-            modes[sid] = fields.get("mode", "session")
-        return modes
+        opened = self.result.sessions_opened
+        return dict(zip(opened["session_id"], opened["mode"], strict=True))
 
     @cached_property
     def windows(self) -> list[tuple[str, str, float, float]]:

@@ -44,11 +44,6 @@ def final_times(result: Result) -> pd.Series:
     return pd.Series(ends, index=pd.Index(ids), name="job_id", dtype=float)
 
 
-def _charges(result: Result) -> pd.DataFrame:
-    ev = result.events
-    return ev[ev["event"] == "charge"]
-
-
 def usage_billed(result: Result, workload: str) -> float:
     """Usage charged for a workload: its sessions' active spans (wall clock, R11) plus the
     quantum seconds of its job-mode and batch-mode jobs (R24)."""
@@ -58,9 +53,9 @@ def usage_billed(result: Result, workload: str) -> float:
     session_ids = set(mine["session_id"].dropna())
     sessions = result.sessions
     session_ids |= set(sessions.loc[sessions["workload"] == workload, "session_id"])
-    charges = _charges(result)
+    charges = result.charges
     mask = charges["job_id"].isin(job_ids) | charges["session_id"].isin(session_ids)
-    return float(charges.loc[mask, "detail"].astype(float).sum())
+    return float(charges.loc[mask, "seconds"].sum())
 
 
 def makespan(jobs: pd.DataFrame, ends: pd.Series) -> float:
@@ -153,8 +148,8 @@ def run_metrics(result: Result, warmup: float = 0.0) -> list[dict[str, float | s
     """
     jobs = result.jobs
     ends = final_times(result)
-    charges = _charges(result)
-    amounts = charges["detail"].astype(float).to_numpy()
+    charges = result.charges
+    amounts = charges["seconds"].to_numpy()
     billed: dict[str | None, list[int]] = {}  # workload → positions of its charges, in order
     for n, w in enumerate(_charge_owners(result, charges)):
         billed.setdefault(w, []).append(n)

@@ -22,6 +22,7 @@ from .csvfile import to_csv
 
 if TYPE_CHECKING:
     from ..kernel.engine import Engine
+    from ..kernel.eventlog import EventLog
 
 JOB_COLUMNS = [
     "job_id", "workload", "user", "instance", "backend", "mode", "session_id", "submitted",
@@ -48,45 +49,6 @@ def final_events(kind: np.ndarray) -> np.ndarray:
 def _text(series: pd.Series) -> pd.Series:
     """Strings with "" for missing (a map onto no match yields float NaN, not a string)."""
     return series.astype(object).where(series.notna(), "")
-
-
-def _detail_values(details: list[str]) -> dict[str, list[str]]:
-    """Split ``key=value;key=value`` details into value lists (the keys are the same on every
-    row). Plain string methods in one pass: pandas' ``.str`` accessors cost about ten times
-    as much on the 100k-row logs of large runs."""
-    if not details:
-        return {}
-    keys = [part.split("=", 1)[0] for part in details[0].split(";")]
-    # Values are split from the right so that a workload name may itself contain ';'.
-    n = len(keys) - 1
-    parts = zip(*[d.rsplit(";", n) for d in details], strict=True)
-    # Every value starts with its own "key=", so slicing it off is enough (and cheapest).
-    return {k: [v[len(k) + 1 :] for v in col] for k, col in zip(keys, parts, strict=True)}
-
-
-def _submit_details(details: list[str]) -> dict[str, list[str]]:
-    """``_detail_values`` for submit events (``workload=W;mode=M;quantum=Q``), one per job.
-
-    The part before the quantum is the same for every job of a workload, so it is split once
-    per workload; per job only the quantum is cut off (from the right, as the quantum is the
-    last value and has no ';').
-    """
-    if not details:
-        return {}
-    heads, _, quanta = zip(*[d.rpartition(";quantum=") for d in details], strict=True)
-    if "" in heads:  # not the usual shape: the general parser
-        return _detail_values(details)
-    split = {h: _detail_values([h]) for h in set(heads)}
-    out = {k: [split[h][k][0] for h in heads] for k in split[heads[0]]}
-    out["quantum"] = list(quanta)
-    return out
-
-
-def _details(series: pd.Series) -> pd.DataFrame:
-    """Split ``key=value;key=value`` details into columns (keys are the same on every row)."""
-    values = _detail_values(series.tolist())
-    index = series.index
-    return pd.DataFrame({k: pd.Series(v, index=index, dtype=object) for k, v in values.items()})
 
 
 def _objects(values) -> np.ndarray:
@@ -170,12 +132,16 @@ class Result:
         with workloads driven by SimPy processes is built and driven first, then this)."""
         end = engine.run()
         engine.finish()
-        return cls(engine.scenario, engine.seed, engine.log.frame(), end)
+        return cls(engine.scenario, engine.seed, engine.log, end)
 
-    def __init__(self, scenario: Scenario, seed: int, events: pd.DataFrame, end_time: float):
+    def __init__(self, scenario: Scenario, seed: int, log: EventLog, end_time: float):
         self.scenario = scenario
         self.seed = seed
-        self.events = events
+        self.events = log.frame()  # the contract's events table
+        # Each event's detail as the engine logged it: typed values (a submit's workload, mode
+        # and quantum, a charge's seconds, a session's settings) read here as they are, never
+        # parsed back from the table's text.
+        self.records = log.records()
         self.end_time = end_time
         self._user_instance = {u.name: u.instance for u in scenario.users}
 
@@ -195,7 +161,7 @@ class Result:
         time = ev["time"].to_numpy(dtype=float)
         sub = kind == "submit"
         ids = job_id[sub]
-        info = _submit_details(ev["detail"].to_numpy(dtype=object)[sub].tolist())
+        submits = self.records[sub].tolist()  # (workload, mode, quantum) each
         users = ev["user"].to_numpy(dtype=object)[sub]
         # The row of each event's job: one hashing pass over the whole id column (factorize)
         # instead of a lookup per start and per final event.
@@ -218,11 +184,11 @@ class Result:
         return pd.DataFrame(
             {
                 "job_id": _objects(ids),
-                "workload": _objects(info.get("workload", [])),
+                "workload": _objects([r[0] for r in submits]),
                 "user": _objects(users),
                 "instance": _object_column([self._user_instance.get(u) for u in users]),
                 "backend": ev["backend"].to_numpy(dtype=object)[sub],
-                "mode": _objects(info.get("mode", [])),
+                "mode": _objects([r[1] for r in submits]),
                 "session_id": ev["session_id"].to_numpy(dtype=object)[sub],
                 "submitted": submitted,
                 "started": started,
@@ -230,7 +196,7 @@ class Result:
                 "wait": started - submitted,
                 "status": _object_column(status),
                 "reason": _object_column(reason),
-                "quantum_seconds": np.array(info.get("quantum", []), dtype=float),
+                "quantum_seconds": np.fromiter((r[2] for r in submits), float, len(submits)),
             }
         )
 
@@ -240,22 +206,13 @@ class Result:
     def sessions(self) -> pd.DataFrame:
         ev = self.events
         kind = ev["event"]
-        opened = ev[kind == "session_open"]
+        opened = self.sessions_opened
         if opened.empty:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in SESSION_COLUMNS})
-        info = _details(opened["detail"])
-        out = pd.DataFrame(
-            {
-                "session_id": opened["session_id"].to_numpy(dtype=object),
-                "workload": info["workload"].to_numpy(dtype=object),
-                "user": opened["user"].to_numpy(dtype=object),
-                "backend": opened["backend"].to_numpy(dtype=object),
-                "mode": info["mode"].to_numpy(dtype=object),
-                "created": opened["time"].to_numpy(dtype=float),
-                "max_time": info["max_time"].astype(float).to_numpy(),
-                "interactive_ttl": info["interactive_ttl"].astype(float).to_numpy(),
-            }
-        )
+        out = opened[["session_id", "workload", "user", "backend", "mode"]].copy()
+        out["created"] = opened["time"].to_numpy(dtype=float)
+        out["max_time"] = opened["max_time"].to_numpy(dtype=float)
+        out["interactive_ttl"] = opened["interactive_ttl"].to_numpy(dtype=float)
         out.insert(3, "instance", out["user"].map(self._user_instance).astype(object))
         sid = out["session_id"]
         act = ev[kind == "session_activate"].groupby("session_id")["time"]
@@ -271,8 +228,8 @@ class Result:
         failed = jobs[jobs["status"].isin(["ERROR", "CANCELLED"])].groupby("session_id").size()
         out["jobs_done"] = sid.map(done).fillna(0).astype(int)
         out["jobs_failed"] = sid.map(failed).fillna(0).astype(int)
-        charges = ev[(kind == "charge") & ev["session_id"].notna()]
-        usage = charges["detail"].astype(float).groupby(charges["session_id"]).sum()
+        charges = self.charges[self.charges["session_id"].notna()]
+        usage = charges["seconds"].groupby(charges["session_id"]).sum()
         out["usage_seconds"] = sid.map(usage).fillna(0.0).astype(float)
         tl = self.timeline
         held = tl[tl["kind"] == "idle_held"]
@@ -293,13 +250,8 @@ class Result:
         jobs = self.jobs
         ran = jobs[jobs["started"].notna()]
         columns: dict[str, list] = {c: [] for c in TIMELINE_COLUMNS}
-        session_mode = dict(
-            zip(
-                self.sessions_opened["session_id"],
-                _details(self.sessions_opened["detail"]).get("mode", pd.Series(dtype=object)),
-                strict=False,
-            )
-        )
+        opened = self.sessions_opened
+        session_mode = dict(zip(opened["session_id"], opened["mode"], strict=True))
         # Rows of each backend found once (not one comparison of the whole log per backend),
         # and values read from object arrays: iterating pandas' string columns is slow.
         ev_rows = ev.groupby("backend", sort=False).indices
@@ -328,7 +280,20 @@ class Result:
 
     @cached_property
     def sessions_opened(self) -> pd.DataFrame:
-        return self.events[self.events["event"] == "session_open"]
+        """The session_open events with the settings each session was opened with."""
+        at = (self.events["event"] == "session_open").to_numpy()
+        opened = self.events[at].reset_index(drop=True)
+        settings = self.records[at].tolist()  # sim.kernel.eventlog.Opened each
+        for field in ("workload", "mode", "max_time", "interactive_ttl"):
+            opened[field] = pd.Series([getattr(s, field) for s in settings], dtype=object)
+        return opened
+
+    @cached_property
+    def charges(self) -> pd.DataFrame:
+        """The charge events with the seconds each one billed (R9, R24, R27)."""
+        at = (self.events["event"] == "charge").to_numpy()
+        charges = self.events[at]
+        return charges.assign(seconds=self.records[at].astype(float))
 
     @staticmethod
     def _idle_labels(on: pd.DataFrame, session_mode: dict, end_time: float) -> list[tuple]:

@@ -26,6 +26,7 @@ from ..model.scenario import Scenario
 from ..model.units import HORIZON
 from .dispatch import Dispatcher
 from .environment import WORLD, Kernel
+from .eventlog import EventLog, Opened
 from .fairshare import Ledger, ShareTree
 from .gcpause import gc_paused
 from .sessions import END_FAILURES, Session
@@ -47,7 +48,7 @@ class Job:
 
     __slots__ = (
         "id", "seq", "workload", "user", "instance", "backend", "session", "quantum", "run_time",
-        "state", "quantum_repr",
+        "state",
     )  # fmt: skip
 
     @staticmethod
@@ -67,9 +68,6 @@ class Job:
         limit = wl.limit
         job.run_time = quantum if quantum <= limit else limit  # R3
         job.state = QUEUED
-        # The submit event's text for the quantum; the charge of a whole quantum (job mode)
-        # reuses it instead of formatting the same float again.
-        job.quantum_repr = repr(quantum)
         return job
 
 
@@ -109,8 +107,6 @@ class Engine(Dispatcher):
     keeps the queues and sessions and runs what it picks."""
 
     def __init__(self, scenario: Scenario, seed: int):
-        from .eventlog import EventLog
-
         self.scenario = scenario
         self.seed = seed
         self.knobs = scenario.knobs
@@ -252,7 +248,7 @@ class Engine(Dispatcher):
         self.seq += 1
         job = Job.new(f"{wl.name}.{k}", self.seq, wl, session, quantum)
         self.log.extend((self.env.now, b.name, "submit", job.id, session.id if session else None,
-                         job.user, wl.submit_detail + job.quantum_repr))  # fmt: skip
+                         job.user, (wl.name, wl.mode, quantum)))  # fmt: skip
         self.hold()
         if session is not None:
             if not session.accepting:
@@ -274,7 +270,7 @@ class Engine(Dispatcher):
         self.seq += 1
         job = Job.new(f"{wl.name}.{k}", self.seq, wl, None, quantum)
         self.log.add(self.env.now, b.name, "submit", job.id, None, wl.user,
-                     wl.submit_detail + job.quantum_repr)  # fmt: skip
+                     (wl.name, wl.mode, quantum))  # fmt: skip
         self.hold()
         self._finalize(job, "error", reason)
         return job
@@ -354,7 +350,7 @@ class Engine(Dispatcher):
             self.ledger.charge(now, job.instance, job.run_time)
             job.state = FINAL
             bn, jid, user = b.name, job.id, job.user
-            self.log.extend((now, bn, "charge", jid, None, user, job.quantum_repr,
+            self.log.extend((now, bn, "charge", jid, None, user, job.run_time,
                              now, bn, "done", jid, None, user, ""))  # fmt: skip
             job.workload.on_final(job, True)
             self.release()
@@ -370,7 +366,7 @@ class Engine(Dispatcher):
                 used -= self._reserved_overlap(b, job.instance, now - job.run_time, now)
             self.ledger.charge(now, job.instance, used)
             self.log.add(now, b.name, "charge", job.id, s.id if s else None, job.user,
-                         job.quantum_repr if used is job.quantum else repr(used))  # fmt: skip
+                         used)  # fmt: skip
         if job.run_time < job.quantum:
             self._finalize(job, "error", "max_execution_time")  # R3
         else:
@@ -456,7 +452,7 @@ class Engine(Dispatcher):
             b.reservation = None
         name = self.tree.instance_names[res.instance]
         self.ledger.charge(self.env.now, res.instance, res.end - res.start)  # R27
-        self.log.add(self.env.now, b.name, "charge", None, None, None, repr(res.end - res.start))
+        self.log.add(self.env.now, b.name, "charge", None, None, None, res.end - res.start)
         self.log.add(self.env.now, b.name, "reservation_end", None, None, None, name)
         for s in res.sessions:
             if not s.finishing:
@@ -475,8 +471,7 @@ class Engine(Dispatcher):
         s.open()
         self.sessions.append(s)
         self.log.add(self.env.now, s.backend.name, "session_open", None, s.id, s.user,
-                     f"workload={s.workload};mode={s.mode};max_time={s.max_time!r};"
-                     f"interactive_ttl={s.ittl!r}")  # fmt: skip
+                     Opened(s.workload, s.mode, s.max_time, s.ittl))  # fmt: skip
         idle = self.knobs.idle_session_close
         if idle is not None:
             # R22: a session that gets no job this long after it was opened closes by itself.
@@ -509,7 +504,7 @@ class Engine(Dispatcher):
         start, end = s.activated_at, self.env.now
         used = end - start - self._reserved_overlap(s.backend, s.instance, start, end)
         self.ledger.charge(end, s.instance, used)
-        self.log.add(end, s.backend.name, "charge", None, s.id, s.user, repr(used))
+        self.log.add(end, s.backend.name, "charge", None, s.id, s.user, used)
 
     def deactivate(self, s: Session, why: str) -> None:
         b = s.backend

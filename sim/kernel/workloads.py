@@ -49,8 +49,6 @@ class WorkloadRun:
             gaps = Distribution(kind="exponential", params=(1.0 / spec.rate,))
             self.arrivals = Draws(gaps, stream_rng(seed, spec.name, "arrivals"))
         self.iterative = spec.pattern == "iterative"
-        # The text of each submit event up to its quantum (written once, not per job).
-        self.submit_detail = f"workload={spec.name};mode={self.mode};quantum="
         self.jobs: list[Job] = []
         self.outstanding = 0  # submitted jobs not yet final
         self.submitting = True

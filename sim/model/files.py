@@ -89,3 +89,33 @@ def load(path: str | Path) -> Scenario:
     except OSError as err:
         raise ScenarioError([Problem("", f"cannot read {p}: {err.strerror or err}")]) from None
     return parse_text(raw, source=p.name)
+
+
+# What "New scenario" in the dashboard starts from: today's platform (issue 15: new scenarios
+# start on ibm-2025), one backend, the user's own instance and a background of other users.
+STARTER = """\
+name: New scenario
+description: >
+  A starting point on today's platform: your batch of ten jobs on one backend while other
+  users' jobs stream in. Edit the tables below into your own work and run it.
+seed: 1
+rules: ibm-2025
+backends:
+  - name: ibm_backend
+instances:
+  - {name: my-instance, plan: premium, allocation: 10h}
+  - {name: other-users, plan: premium, allocation: 40h}
+users:
+  - {name: me, instance: my-instance}
+  - {name: others, instance: other-users}
+workloads:
+  - {name: my-batch, user: me, backend: ibm_backend, pattern: batch, mode: batch,
+     start: 10m, jobs: 10, quantum: 30s}
+  - {name: background, user: others, backend: ibm_backend, pattern: stream, mode: job,
+     rate: 20/h, stop: 4h, quantum: {exponential: 2m}}
+"""
+
+
+def starter() -> Scenario:
+    """A small scenario on today's platform to edit into one's own."""
+    return parse_text(STARTER, source="new scenario")
