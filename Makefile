@@ -18,7 +18,7 @@ $(BIN)/python:
 # Re-installs whenever pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m pip install -e '.[dev,qiskit]'
 	touch $@
 
 run: venv

@@ -19,6 +19,7 @@ PAGES = [
     ("timeline.py", "Timeline"),
     ("sessions_vs_fairshare.py", "Sessions vs fair-share"),
     ("iterative_vs_batch.py", "Iterative vs batch"),
+    ("your_program.py", "Your program"),
     ("reservations.py", "Reservations"),
     ("capacity.py", "Capacity planning"),
     ("rules.py", "Rules"),

@@ -37,6 +37,7 @@ PAGES = [
     "Timeline",
     "Sessions vs fair-share",
     "Iterative vs batch",
+    "Your program",
     "Reservations",
     "Capacity planning",
     "Rules",

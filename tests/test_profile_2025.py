@@ -1,9 +1,10 @@
 """The ``ibm-2025`` profile (issue 15, semantics §10): its knobs as data, and what validation
 already applies (R34 names and weights, R35 Open-plan sessions, R36 fixed ITTL, R39 cost limit).
 
-The engine-side rules (fair share by allocation, cancelling running jobs, billing overhead,
-cost limit, pauses, pre-processing lanes) are not applied by the engine yet: a run says so in
-its warnings, which is pinned here too.
+The engine-side rules still pending (fair share by allocation, pauses, pre-processing lanes)
+are not applied by the engine yet: a run says so in its warnings, which is pinned here too.
+R37–R39 (cancelling running jobs, billing overhead, max_execution_time, cost limit) are
+applied: tests/test_rules_2025_lifecycle.py.
 """
 
 from __future__ import annotations
@@ -181,7 +182,8 @@ def test_r34_three_part_names_compete_as_flat_instances():
     """a = h1/g/a used 60 min, b = h1/g/b used 70 min, c = h2/g/c used 90 min; one 10 s job
     each, all submitted at 0, equal shares.
 
-    Flat (ibm-2025): keys follow the usage, a < b < c → a 0–10, b 10–20, c 20–30.
+    Flat (ibm-2025): keys follow the usage, a < b < c; each job locks the QPU for its 10 s
+    plus the 2 s overhead (R38) → a 0–12, b 12–24, c 24–36.
     The tree (ibm-2024) would compare groups h1/g (130 min over a 1/2 share) with h2/g
     (90 min over 1/2) and run c first: c 0–10, a 10–20, b 20–30.
     """
@@ -192,7 +194,7 @@ def test_r34_three_part_names_compete_as_flat_instances():
     }
     work = [{"name": k, "user": k, "pattern": "batch", "jobs": 1, "quantum": 10} for k in "abc"]
     today = run(work, rules="ibm-2025", **top)
-    assert [job(today, f"{k}.1")["started"] for k in "abc"] == [0.0, 10.0, 20.0]
+    assert [job(today, f"{k}.1")["started"] for k in "abc"] == [0.0, 12.0, 24.0]
     tree = run(work, rules="ibm-2024", **top)
     assert [job(tree, f"{k}.1")["started"] for k in "abc"] == [10.0, 20.0, 0.0]
 
@@ -263,10 +265,11 @@ def test_an_ibm_2025_run_names_the_rules_the_engine_does_not_apply_yet():
     warnings = sim.run(sim.from_dict(data)).warnings
     assert len(warnings) == 1
     text = warnings[0]
-    for rule in ("R34 fair share by allocation", "R37 cancelling a running job",
-                 "R38 the per-job billing overhead", "R39 the Pay-As-You-Go cost limit",
-                 "R41 pre-processing lanes"):  # fmt: skip
+    for rule in ("R34 fair share by allocation", "R41 pre-processing lanes"):
         assert rule in text
+    # R37, R38 and R39 are applied by the engine (tests/test_rules_2025_lifecycle.py).
+    for rule in ("R37", "R38", "R39"):
+        assert rule not in text
     assert sim.run(sim.from_dict(_data(rules="ibm-current", instances=[
         {"name": "A"}, {"name": "B"}]))).warnings == []  # fmt: skip
 

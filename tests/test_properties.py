@@ -55,6 +55,11 @@ REASONS = {
 END_REASONS = {
     "max_time", "closed", "cancelled", "first_job_cancelled", "idle_timeout", "reservation_ended",
 }  # fmt: skip
+# ibm-2025 (R38, R39): a job over its max_execution_time may end CANCELLED; a cost limit
+# cancels running and queued jobs, refuses later ones, and ends sessions.
+REASONS["CANCELLED"] |= {"max_execution_time", "cost_limit"}
+REASONS["ERROR"] |= {"cost_limit"}
+END_REASONS |= {"cost_limit"}
 
 
 # --- pinned examples: minimal cases of failures found by the generator ---------------------
@@ -111,6 +116,9 @@ KNOB_VALUES: dict[str, list[Any]] = {
     "open_plan_max_time": [20, 900],
     "open_plan_interactive_ttl": [0, 2, 10],
     "fair_share_window": [120, 28 * 86400],
+    "cancel_running_jobs": [True, False],  # R37
+    "job_overhead_seconds": [0, 2],  # R38
+    "max_execution_time_status": ["ERROR", "CANCELLED"],  # R38
 }
 
 QUANTA = [
@@ -167,7 +175,11 @@ def scenarios(
             inst["used"] = draw(st.sampled_from([10, 600, "1h"]))
         if draw(st.integers(0, 4)) == 0:
             inst["plan"] = "open"
-        if allocations and draw(st.booleans()):
+        if (sim.PROFILES[rules].fair_share_basis == "allocation" and "plan" not in inst
+                and draw(st.integers(0, 3)) == 0):  # fmt: skip
+            inst["plan"] = "payg"  # R39: a cost limit of a few jobs' worth
+            inst["cost_limit"] = draw(st.sampled_from([15, 60]))
+        elif allocations and draw(st.booleans()):
             inst["allocation"] = draw(st.sampled_from([5, 30]))
             if draw(st.integers(0, 2)) == 0:
                 inst["used"] = 40  # over its allocation from the start
@@ -269,7 +281,11 @@ def scenarios(
         for _ in range(0 if contention else draw(st.integers(0, 2))):
             t += draw(st.sampled_from([0, 10, 50, 200]))
             end = t + draw(st.sampled_from([10, 60, 300]))
-            reservations.append({"backend": b, "instance": draw(st.sampled_from(names)),
+            # A cost-limited instance has no reservation (validation, R39).
+            reservable = [i["name"] for i in instances if "cost_limit" not in i]
+            if not reservable:
+                break
+            reservations.append({"backend": b, "instance": draw(st.sampled_from(reservable)),
                                  "start": t, "end": end})  # fmt: skip
             t = end
 
@@ -342,6 +358,15 @@ def simulate(data: dict[str, Any]) -> tuple[sim.Scenario, sim.Result]:
 
 def ran(jobs: pd.DataFrame) -> pd.DataFrame:
     return jobs[jobs["started"].notna()]
+
+
+def stopped_early(scenario: sim.Scenario) -> set[str]:
+    """Reasons a running job may end before its time: a user's cancel under
+    ``cancel_running_jobs`` (R37), a cost limit (R39)."""
+    out = {"user_cancelled"} if scenario.knobs.cancel_running_jobs else set()
+    if any(i.cost_limit is not None for i in scenario.instances):
+        out.add("cost_limit")
+    return out
 
 
 def job_limit(scenario: sim.Scenario, workload: str) -> float:
@@ -435,6 +460,7 @@ def test_r4_every_job_ends_in_one_status_with_a_reason(data: dict[str, Any]) -> 
     scenario, result = simulate(data)
     jobs = result.jobs
     assert jobs["job_id"].is_unique
+    stops = {"max_execution_time"} | stopped_early(scenario)
     ev = result.events
     finals = ev[ev["event"].isin(["done", "error", "cancelled"])]["job_id"]
     assert finals.is_unique, f"a job has two final events: {finals[finals.duplicated()].tolist()}"
@@ -448,34 +474,43 @@ def test_r4_every_job_ends_in_one_status_with_a_reason(data: dict[str, Any]) -> 
             assert scenario.until is not None, f"{row.job_id} left QUEUED without `until`"
             assert math.isnan(row.started) and math.isnan(row.finished)
         if not math.isnan(row.started):
-            # A job that reached the QPU ends DONE or hits its time limit (R1: never stopped
-            # by anything else).
+            # A job that reached the QPU ends DONE or hits its time limit (R1: the scheduler
+            # never stops it), or is stopped by its user (R37) or its cost limit (R39).
             assert not math.isnan(row.finished), f"{row.job_id} started but never finished"
-            assert row.status == "DONE" or row.reason == "max_execution_time", row
+            assert row.status == "DONE" or row.reason in stops, row
         else:
             assert math.isnan(row.finished) and math.isnan(row.wait)
             assert row.status != "DONE" and row.reason != "max_execution_time", row
+        if row.reason == "max_execution_time":
+            time_limit = scenario.knobs.max_execution_time_status  # R3 / R38
+            assert row.status == time_limit, row
 
 
 @PROPERTY_SETTINGS
 @given(scenarios())
 def test_r3_wait_nonnegative_and_run_time_equals_quantum(data: dict[str, Any]) -> None:
-    """wait = started - submitted >= 0; a DONE job runs exactly its quantum_seconds; a job
-    whose quantum exceeds min(max_execution_time, job_time_limit) runs that long and ends ERROR
-    `max_execution_time` (R3)."""
+    """wait = started - submitted >= 0; a DONE job runs exactly its quantum_seconds plus the
+    per-job overhead (R38, 0 in the older profiles); a job whose quantum and overhead exceed
+    min(max_execution_time, job_time_limit) runs that long and ends `max_execution_time` (R3);
+    a job stopped by its user (R37) or its cost limit (R39) ran less than it needed."""
     scenario, result = simulate(data)
     r = ran(result.jobs)
+    overhead = scenario.knobs.job_overhead_seconds
+    stops = stopped_early(scenario)
     assert (r["wait"] >= 0).all(), r[r["wait"] < 0]
     assert np.allclose(r["wait"], r["started"] - r["submitted"], rtol=0, atol=EPS)
     for row in r.itertuples(index=False):
         run_time = row.finished - row.started
         limit = job_limit(scenario, row.workload)
+        need = row.quantum_seconds + overhead
         if row.status == "DONE":
-            assert abs(run_time - row.quantum_seconds) <= EPS, row
-            assert row.quantum_seconds <= limit, row
+            assert abs(run_time - need) <= EPS, row
+            assert need <= limit + EPS, row
+        elif row.reason in stops:
+            assert run_time < min(need, limit) + EPS, row
         else:
             assert row.reason == "max_execution_time", row
-            assert row.quantum_seconds > limit and abs(run_time - limit) <= EPS, row
+            assert need > limit and abs(run_time - limit) <= EPS, row
 
 
 @PROPERTY_SETTINGS

@@ -48,6 +48,7 @@ TABLES: dict[str, list[str]] = {
         "max_execution_time",
         "close",
         "open_at",
+        "trace",
     ],
     "reservations": ["backend", "instance", "start", "end"],
     "actions": ["workload", "at", "do", "job"],
@@ -143,6 +144,8 @@ def _cell_text(table: str, column: str, value: Any) -> Any:
         return "true" if value else "false"
     if column in DISTRIBUTIONS:
         return distribution_text(value)
+    if column == "trace":  # a recorded program's steps (pattern trace): YAML on one line
+        return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**9).strip()
     if column == "rate":
         return rate_text(value)
     if column in DURATIONS:
@@ -220,7 +223,7 @@ def _cell_value(table: str, column: str, value: Any) -> Any:
             return int(value)
         return value
     text = str(value).strip()
-    if column in DURATIONS or column in DISTRIBUTIONS or column == "rate":
+    if column in DURATIONS or column in DISTRIBUTIONS or column in ("rate", "trace"):
         return _yamlish(text)
     return text
 

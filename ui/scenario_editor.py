@@ -48,7 +48,11 @@ TITLES = {
         "Reservations",
         "Windows when only one instance runs on a backend (R27, R28).",
     ),
-    "actions": ("Session actions", "`close`, `cancel` or `cancel_job` at a given time (R17–R19)."),
+    "actions": (
+        "Session actions",
+        "`close`, `cancel` or `cancel_job` at a given time (R17–R19; "
+        "under ibm-2025 `cancel_job` also stops a running job, R37).",
+    ),
 }
 
 
@@ -86,7 +90,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "name": _text(),
         "user": _text("a user's name"),
         "backend": _text("a backend's name"),
-        "pattern": _choice(["iterative", "batch", "stream"]),
+        "pattern": _choice(["iterative", "batch", "stream", "trace"]),
         "mode": _choice(["job", "session", "batch"]),
         "jobs": st.column_config.NumberColumn(
             help="number of jobs (iterative, batch; optional cap for a stream)",
@@ -104,6 +108,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "max_execution_time": _text("per job time limit (R3)"),
         "close": _choice(["after_last", "never"]),
         "open_at": _text("session: when it is opened (default: the workload's start)"),
+        "trace": _text("pattern trace: a recorded program's steps (YAML from sim record)"),
     },
     "reservations": {
         "backend": _text(),

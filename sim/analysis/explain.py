@@ -27,8 +27,13 @@ REASON_RULES: dict[str, tuple[str, str]] = {
     "session_cancelled": ("R18", "its session was cancelled"),
     "first_job_cancelled": ("R19", "its session's first job was cancelled (ibm-2023)"),
     "user_cancelled": ("", "the user cancelled it"),
+    "cost_limit": ("R39", "its Pay-As-You-Go instance reached its cost limit"),
     "open_plan_no_sessions": ("R21", "Open-plan instances may not use sessions (ibm-current)"),
     "max_execution_time": ("R3", "it hit its time limit"),
+}
+# The same reasons for a job that had started: a running job stopped by its user (R37).
+RAN_REASON_RULES: dict[str, tuple[str, str]] = {
+    "user_cancelled": ("R37", "its user cancelled it while it ran, which stops it at once"),
 }
 # The rule the dispatcher logged when it started a job → rules and words.
 PICKED_BY: dict[str, tuple[tuple[str, ...], str]] = {
@@ -356,7 +361,7 @@ def _outcome(result, h: History, job, sid: str, ran: bool) -> tuple[str, tuple[s
             )
     text = f"started at {result_time(job['started'])}: {words}"
     if reason:
-        r, w = REASON_RULES.get(reason, ("", reason))
+        r, w = RAN_REASON_RULES.get(reason) or REASON_RULES.get(reason, ("", reason))
         text += f"; it ended {job['status']} {reason} — {w}"
         rules = rules + ((r,) if r else ())
     elif job["wait"] == 0:

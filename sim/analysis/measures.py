@@ -46,7 +46,7 @@ def final_times(result: Result) -> pd.Series:
 
 def usage_billed(result: Result, workload: str) -> float:
     """Usage charged for a workload: its sessions' active spans (wall clock, R11) plus the
-    quantum seconds of its job-mode and batch-mode jobs (R24)."""
+    QPU-locked seconds of its job-mode and batch-mode jobs (R24; quantum plus overhead, R38)."""
     jobs = result.jobs
     mine = jobs[jobs["workload"] == workload]
     job_ids = set(mine["job_id"])
@@ -159,11 +159,8 @@ def run_metrics(result: Result, warmup: float = 0.0) -> list[dict[str, float | s
     for w in result.scenario.workloads:
         mine = jobs.iloc[rows_of.get(w.name, nothing)]
         usage = float(amounts[billed.get(w.name, [])].sum())
-        rows.append(
-            _row(
-                w.name, mine, ends, usage, warmup, with_makespan=w.pattern in ("iterative", "batch")
-            )  # fmt: skip
-        )
+        makespan = w.pattern in ("iterative", "batch", "trace")
+        rows.append(_row(w.name, mine, ends, usage, warmup, with_makespan=makespan))
     total = _row(ALL, jobs, ends, float(amounts.sum()), warmup, False)
     total["utilization"] = utilization(result)
     rows.append(total)

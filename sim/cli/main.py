@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ..model import files as presets
 from ..model.files import load
 from ..model.scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, seed_problem
+from . import cosim as cli_cosim
 from . import sweep as cli_sweep
 from . import teaching as cli_teaching
 
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("presets", help="list the built-in scenarios")
     cli_sweep.add_parser(sub)  # sim/cli/sweep.py: replications over a parameter grid
     cli_teaching.add_parsers(sub)  # sim/cli/teaching.py: explain, replay
+    cli_cosim.add_parsers(sub)  # sim/cli/cosim.py: cosim, record (a qiskit script)
     return p
 
 
@@ -58,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_sweep.main(args)
         if args.command in cli_teaching.COMMANDS:
             return cli_teaching.main(args)
+        if args.command in cli_cosim.COMMANDS:
+            return cli_cosim.main(args)
         seed = getattr(args, "seed", None)
         if seed is not None and (problem := seed_problem(seed, "--seed")):
             print(problem, file=sys.stderr)

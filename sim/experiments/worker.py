@@ -103,6 +103,8 @@ def contributors(scenario: Scenario) -> list[tuple[float, str, str]]:
     estimate = scenario.estimated_jobs()
     for i, w in enumerate(scenario.workloads):
         field = "jobs" if w.pattern != "stream" or w.jobs is not None else "rate"
+        if w.pattern == "trace":
+            field = "trace"
         jobs = estimate[w.name]
         out.append((4 * jobs, f"workloads[{i}].{field}",
                     f"workload “{w.name}”, about {jobs:,.0f} jobs"))  # fmt: skip

@@ -28,8 +28,10 @@ the tables are the ones a built-in workload doing the same would give (tests/tes
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..model.settings import run_mode
 from .workloads import WorkloadRun
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 
     from .engine import Engine, Job
     from .environment import Kernel
+    from .sessions import Session
 
 _STATUS = {"done": "DONE", "error": "ERROR", "cancelled": "CANCELLED"}
 _STATE = ("QUEUED", "RUNNING")
@@ -63,6 +66,20 @@ class JobHandle:
 
     def __repr__(self) -> str:
         return f"<JobHandle {self.id} {self.status}>"
+
+
+@dataclass
+class Group:
+    """What a workload submits into when it opens its own sessions (a stepped workload,
+    :mod:`sim.kernel.stepper`, or a recorded ``trace``): a session, a batch or plain jobs."""
+
+    mode: str  # the mode its jobs run in (job | session | batch), after R21/R24
+    session: Session | None
+    reject_reason: str  # R21: refused outright under some profiles
+
+    @property
+    def id(self) -> str | None:
+        return self.session.id if self.session is not None else None
 
 
 class Client:
@@ -126,6 +143,7 @@ class DrivenRun(WorkloadRun):
         self.iterative = True  # the engine tells on_final about every job (no fast path)
         self.handles: dict[Job, JobHandle] = {}
         self.client = Client(self)
+        self.groups = 0  # sessions and batches opened by open_group()
 
     def begin(self) -> None:
         self.hold_and_open()  # the process may submit until it returns
@@ -136,7 +154,9 @@ class DrivenRun(WorkloadRun):
         # built-in pattern's first submission runs.
         self.engine.env.process(self.process(self.client))
 
-    def submit_one(self, quantum: float | None) -> None:
+    def submit_one(self, quantum: float | None, group: Group | None = None) -> None:
+        """Submit the next job now: in the workload's own session (``group`` None) or in a
+        session, batch or none that a stepped workload opened itself (:mod:`sim.kernel.stepper`)."""
         engine = self.engine
         k = len(self.jobs) + 1
         q = self.quantum.next() if quantum is None else float(quantum)
@@ -144,14 +164,36 @@ class DrivenRun(WorkloadRun):
         self.outstanding += 1
         # The handle exists before the job can be final (a rejection is final at once).
         self._next_final = final
-        if self.reject_reason:
-            job = engine.reject(self, k, q, self.reject_reason)
+        if group is None:
+            session, reject = self.session, self.reject_reason
+        else:  # the submit event records the workload's mode: the group's, for this job
+            session, reject = group.session, group.reject_reason
+            own, self.mode = self.mode, group.mode
+        if reject:
+            job = engine.reject(self, k, q, reject)
         else:
-            job = engine.submit(self, k, q, self.session)
+            job = engine.submit(self, k, q, session)
+        if group is not None:
+            self.mode = own
         self.jobs.append(job)
         handle = self.handles.get(job)
         if handle is None:
             self.handles[job] = JobHandle(job, final)
+
+    def open_group(self, mode: str, max_time: float | None = None) -> Group:
+        """Open a session, a batch or a plain-jobs group now, as a program's
+        ``Session(backend)`` / ``Batch(backend)`` does: R21 and R24 decide the mode its jobs
+        actually run in; a session opens at once (R22's idle clock starts)."""
+        engine = self.engine
+        plan = engine.instances[engine.user_instance[self.user]].plan
+        actual, reject = run_mode(mode, engine.knobs, plan)
+        session = None
+        if actual in ("session", "batch") and not reject:
+            self.groups += 1
+            sid = f"{self.name}:{actual}:{self.groups}"
+            session = self._make_session(plan, actual, sid, max_time)
+            engine.open_session(session)
+        return Group(actual, session, reject)
 
     def done_submitting(self) -> None:
         self._done_submitting()

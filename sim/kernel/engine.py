@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..model.scenario import Scenario
 from ..model.units import HORIZON
+from .costlimit import CostMeter
 from .dispatch import Dispatcher
 from .environment import WORLD, Kernel
 from .eventlog import EventLog, Opened
@@ -66,7 +67,8 @@ class Job:
         job.session = session
         job.quantum = quantum
         limit = wl.limit
-        job.run_time = quantum if quantum <= limit else limit  # R3
+        need = quantum + wl.overhead if wl.overhead else quantum  # R38: the overhead locks the QPU
+        job.run_time = need if need <= limit else limit  # R3
         job.state = QUEUED
         return job
 
@@ -84,7 +86,7 @@ class Reservation:
 class BackendState:
     __slots__ = (
         "name", "queues", "counts", "waiting", "busy", "holder", "batches", "calibrations",
-        "reservation", "windows", "dispatch_pending", "wake_at",
+        "reservation", "windows", "dispatch_pending", "wake_at", "current", "since",
     )  # fmt: skip
 
     def __init__(self, name: str, n_instances: int):
@@ -100,6 +102,10 @@ class BackendState:
         self.windows: dict[int, list[tuple[float, float]]] = {}  # instance → reserved windows
         self.dispatch_pending = False
         self.wake_at: float | None = None
+        # The running job and its start, kept only when a running job may be stopped
+        # (R37, R39; see Engine._track_running).
+        self.current: Job | None = None
+        self.since = 0.0
 
 
 class Engine(Dispatcher):
@@ -133,6 +139,19 @@ class Engine(Dispatcher):
         self._call_in = env.call_in
         self.prepared = False
         self.driven: dict[str, Callable] = {}  # workload → the process that submits its jobs
+        # R3/R38: how a job that reaches its max_execution_time ends (ERROR, or CANCELLED as
+        # today's max-execution-time page says: "forcibly canceled").
+        cancelled = self.knobs.max_execution_time_status == "CANCELLED"
+        self._time_limit_event = "cancelled" if cancelled else "error"
+        # R39: the billed usage of each Pay-As-You-Go instance with a cost limit (instance →
+        # meter); empty in the older profiles, where no instance can have one.
+        self.meters: dict[int, CostMeter] = {
+            self.instance_index[i.name]: CostMeter(i.cost_limit, i.used)
+            for i in scenario.instances
+            if i.cost_limit is not None
+        }
+        if self.knobs.cancel_running_jobs or self.meters:
+            self._track_running()
 
     # --- the public client API (sim.kernel.client) ------------------------------------------------
 
@@ -212,9 +231,14 @@ class Engine(Dispatcher):
             self.at(r.start, lambda b=b, res=res: self._reservation_start(b, res))
         for w in s.workloads:
             process = self.driven.get(w.name)
+            if process is None and w.pattern == "trace":
+                from .trace import replay
+
+                process = replay  # a recorded program's steps (sim.kernel.trace)
             self.workloads[w.name] = (
                 WorkloadRun(self, w) if process is None else DrivenRun(self, w, process)
             )
+        self._cost_limits_reached_before()
         for w in self.workloads.values():
             w.begin()
         for a in s.actions:
@@ -311,10 +335,16 @@ class Engine(Dispatcher):
         self._finalize(job, "cancelled" if status == "CANCELLED" else "error", reason)
 
     def cancel_job(self, job: Job) -> None:
-        """A user cancels one queued job; a running or finished job is not affected (R1)."""
-        if job.state != QUEUED:
+        """A user cancels one job: a queued one leaves the queue; a running one stops at once
+        under ``cancel_running_jobs`` (R37, docs: monitor-job), else it runs on (R1); a
+        finished one is not affected."""
+        if job.state == QUEUED:
+            self.fail_queued(job, "CANCELLED", "user_cancelled")
+        elif job.state == RUNNING and self.knobs.cancel_running_jobs:
+            if not self._stop_running(job, "user_cancelled"):
+                return  # it finishes at this very instant: too late to cancel
+        else:
             return
-        self.fail_queued(job, "CANCELLED", "user_cancelled")
         s = job.session
         if s is not None and s.first_job is job and self.knobs.first_job_cancel_fails_session:
             self.end_session(s, "first_job_cancelled")  # R19 (ibm-2023)
@@ -359,18 +389,28 @@ class Engine(Dispatcher):
             self.request_dispatch(b)
             return
         if s is None or s.mode != "session":
-            # R9/R24: job and batch mode charge the quantum seconds actually used, except time
-            # inside the instance's own reservation, which the reservation charges (R27).
-            used = job.run_time
-            if b.windows:
-                used -= self._reserved_overlap(b, job.instance, now - job.run_time, now)
-            self.ledger.charge(now, job.instance, used)
-            self.log.add(now, b.name, "charge", job.id, s.id if s else None, job.user,
-                         used)  # fmt: skip
-        if job.run_time < job.quantum:
-            self._finalize(job, "error", "max_execution_time")  # R3
+            self._charge_job(b, job, now - job.run_time, job.run_time)
+        if job.run_time < job.quantum + job.workload.overhead:
+            # R3: cut at its time limit; ERROR, or CANCELLED under ibm-2025 (R38).
+            self._finalize(job, self._time_limit_event, "max_execution_time")
         else:
             self._finalize(job, "done")
+        self._job_left(b, s)
+
+    def _charge_job(self, b: BackendState, job: Job, start: float, used: float) -> None:
+        """R9/R24/R38: job and batch mode charge the QPU-locked seconds (the quantum plus the
+        per-job overhead), except time inside the instance's own reservation, which the
+        reservation charges (R27)."""
+        now = self.env.now
+        if b.windows:
+            used -= self._reserved_overlap(b, job.instance, start, now)
+        self.ledger.charge(now, job.instance, used)
+        s = job.session
+        self.log.add(now, b.name, "charge", job.id, s.id if s else None, job.user,
+                     used)  # fmt: skip
+
+    def _job_left(self, b: BackendState, s: Session | None) -> None:
+        """A job left the QPU (finished or stopped): its session and the backend go on."""
         if s is not None:
             s.running -= 1
             if s.ending:
@@ -382,6 +422,105 @@ class Engine(Dispatcher):
         if self.stopped and self.running == 0:
             self._end()
         self.request_dispatch(b)
+
+    # --- stopping a running job (R37 cancel, R39 cost limit) ---------------------------------
+
+    def _track_running(self) -> None:
+        """Keep each backend's running job and its start, so that one can be stopped before
+        its finish. Installed only when a rule may stop a running job (``cancel_running_jobs``,
+        a cost limit): the older profiles keep the plain per-job paths."""
+        self._start = self._start_tracked
+        self._on_finish = self._finish_tracked
+
+    def _start_tracked(self, b: BackendState, job: Job, why: str) -> None:
+        b.current = job
+        b.since = self.env.now
+        Engine._start(self, b, job, why)
+        s = job.session
+        if s is None or not s.holds:
+            self._meter(job.instance, 1)  # R38/R39: a job or batch job bills while it runs
+
+    def _finish_tracked(self, b: BackendState, job: Job) -> None:
+        if job.state != RUNNING:
+            return  # stopped before (R37, R39): this was its planned finish
+        b.current = None
+        s = job.session
+        if s is None or not s.holds:
+            self._meter(job.instance, -1)
+        self._finish(b, job)
+
+    def _stop_running(self, job: Job, reason: str) -> bool:
+        """Stop a running job now: CANCELLED with ``reason``, charged the QPU-locked time it
+        used so far (R38: what it consumed, overhead included). A job whose planned finish is
+        this very instant is left to finish DONE (returns False)."""
+        b = job.backend
+        now = self.env.now
+        if b.since + job.run_time <= now:
+            return False
+        b.busy = False
+        b.current = None
+        self.running -= 1
+        s = job.session
+        if s is None or not s.holds:
+            self._meter(job.instance, -1)
+            self._charge_job(b, job, b.since, now - b.since)
+        self._finalize(job, "cancelled", reason)
+        self._job_left(b, s)
+        return True
+
+    # --- the Pay-As-You-Go cost limit (R39, docs: manage-cost) ------------------------------
+
+    def _meter(self, instance: int, change: int) -> None:
+        """One more (or one fewer) thing billing ``instance`` by the second from now: a running
+        job- or batch-mode job, or an active session (R38). If the instance has a cost limit,
+        (re)plan the moment its billed usage reaches it."""
+        meter = self.meters.get(instance)
+        if meter is None:
+            return
+        at = meter.change(self.env.now, change)
+        if at is not None:
+            self.at(at, self._cost_limit_due, args=(instance, meter.gen))
+
+    def _cost_limits_reached_before(self) -> None:
+        """R39 + R8: an instance whose prior usage is at its cost limit runs nothing; its jobs
+        are refused from the first (before any workload begins, so none is queued)."""
+        for i, meter in self.meters.items():
+            if meter.billed >= meter.limit:
+                meter.reached = True
+                self._apply_cost_limit(i)
+
+    def _cost_limit_reached(self, instance: int) -> bool:
+        meter = self.meters.get(instance)
+        return meter is not None and meter.reached
+
+    def _cost_limit_due(self, instance: int, gen: int) -> None:
+        meter = self.meters[instance]
+        if meter.gen != gen or meter.reached or self.over:
+            return  # the rate changed since this moment was planned
+        meter.reached = True
+        self._apply_cost_limit(instance)
+
+    def _apply_cost_limit(self, i: int) -> None:
+        """R39: the instance's billed usage reached its cost limit. Its running jobs stop
+        (CANCELLED ``cost_limit``), its sessions and batches end (queued jobs CANCELLED, later
+        submissions ERROR, as R18), its queued jobs are cancelled and later ones refused:
+        "no further jobs can be run" (manage-cost). Sessions end first, so that a session
+        whose running job is stopped ends for this reason, not by its workload's close."""
+        for wl in self.workloads.values():
+            if wl.instance != i:
+                continue
+            s = wl.session
+            if s is None:
+                wl.reject_reason = "cost_limit"  # later submissions: ERROR at once
+            elif s.opened and not s.finishing:  # one not open yet ends as it opens
+                self.end_session(s, "cost_limit")
+        for b in self.backends.values():
+            job = b.current
+            if job is not None and job.instance == i and job.state == RUNNING:
+                self._stop_running(job, "cost_limit")
+            for job in list(b.queues[i]):
+                if job.state == QUEUED and job.session is None:
+                    self.fail_queued(job, "CANCELLED", "cost_limit")
 
     # --- the dispatcher (sim.kernel.dispatch: dispatch() and the fair-share pick) -------------
 
@@ -480,6 +619,8 @@ class Engine(Dispatcher):
                     self.end_session(s, "idle_timeout")
 
             self.later(idle, check, TIMER)
+        if self.meters and self._cost_limit_reached(s.instance):
+            self.end_session(s, "cost_limit")  # R39: it refuses every job from the start
 
     def activate(self, s: Session) -> None:
         b = s.backend
@@ -494,6 +635,8 @@ class Engine(Dispatcher):
             if b.holder is not None and b.holder is not s:
                 self.deactivate(b.holder, "reservation")
             b.holder = s
+            if self.meters:
+                self._meter(s.instance, 1)  # R38: an active session bills its wall clock
         else:
             b.batches.append(s)
 
@@ -501,6 +644,8 @@ class Engine(Dispatcher):
         """R9: a session bills wall-clock time while active, idle ITTL time included."""
         if not s.holds:
             return  # R24: a batch bills its jobs' quantum seconds instead
+        if self.meters:
+            self._meter(s.instance, -1)
         start, end = s.activated_at, self.env.now
         used = end - start - self._reserved_overlap(s.backend, s.instance, start, end)
         self.ledger.charge(end, s.instance, used)

@@ -74,6 +74,9 @@ END_FAILURES: dict[str, tuple[str, str]] = {
     "first_job_cancelled": ("ERROR", "first_job_cancelled"),  # R19
     "idle_timeout": ("ERROR", "session_closed"),  # R22
     "reservation_ended": ("ERROR", "reservation_ended"),  # R28
+    # R39: the instance's cost limit was reached; as R18, queued jobs are cancelled and
+    # later submissions (sent to an ended session) are errors.
+    "cost_limit": ("CANCELLED", "cost_limit"),
 }
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..model.distributions import Distribution, Draws, stream_rng
 from ..model.scenario import Workload
-from ..model.settings import settings_for
+from ..model.settings import session_limits, settings_for
 from .sessions import Session
 
 if TYPE_CHECKING:
@@ -33,6 +33,10 @@ class WorkloadRun:
         self.backend = engine.backends[spec.backend]
         limit = spec.max_execution_time if spec.max_execution_time is not None else math.inf
         self.limit = min(limit, knobs.job_time_limit)  # R3
+        # R38 (docs: execution-modes-faq, estimate-job-run-time): each job locks the QPU for a
+        # small overhead besides its quantum; usage is the time the QPU is locked, so the
+        # overhead occupies the backend and counts against max_execution_time (R3).
+        self.overhead = knobs.job_overhead_seconds
 
         # R20, R21, R24: the mode, ITTL and max_time it runs with (sim/model/settings.py).
         self.settings = settings_for(spec, knobs, plan, engine.scenario.rules)
@@ -40,7 +44,7 @@ class WorkloadRun:
         self.reject_reason = self.settings.rejected
         self.session: Session | None = None
         if self.settings.has_session:
-            self.session = self._make_session()
+            self.session = self._make_session(plan)
 
         seed = engine.seed
         self.quantum = Draws(spec.quantum, stream_rng(seed, spec.name, "quantum"))
@@ -53,11 +57,25 @@ class WorkloadRun:
         self.outstanding = 0  # submitted jobs not yet final
         self.submitting = True
 
-    def _make_session(self) -> Session:
-        ittl, max_time = self.settings.interactive_ttl, self.settings.max_time
-        s = Session(f"{self.name}:{self.mode}", self.name, self.user, self.instance,
-                    self.backend, self.mode, ittl, max_time)  # fmt: skip
-        s.rng = stream_rng(self.engine.seed, self.name, "session_order")
+    def _make_session(
+        self, plan: str, mode: str | None = None, sid: str | None = None,
+        max_time: float | None = None,
+    ) -> Session:  # fmt: skip
+        """The workload's session or batch (R11). A workload submitted from outside
+        (sim.kernel.stepper) opens more than one: ``mode``, ``sid`` and ``max_time`` (else the
+        spec's) name each. Its ITTL and max_time (R20, R21, R24) come from
+        sim/model/settings.py, as the workload's own ``self.settings`` do."""
+        spec = self.spec
+        mode = mode or self.mode
+        asked = max_time if max_time is not None else spec.max_time
+        ittl, max_time, _ = session_limits(mode, self.engine.knobs, plan, asked,
+                                           spec.interactive_ttl)  # fmt: skip
+        sid = sid or f"{self.name}:{mode}"
+        s = Session(sid, self.name, self.user, self.instance, self.backend, mode, ittl,
+                    max_time)  # fmt: skip
+        # The workload's own session keeps its stream name (R33: the same draws as before).
+        stream = self.name if sid == f"{self.name}:{mode}" else sid
+        s.rng = stream_rng(self.engine.seed, stream, "session_order")
         return s
 
     # --- driving the pattern ----------------------------------------------------------------
@@ -155,6 +173,13 @@ class WorkloadRun:
 
     # --- user actions -----------------------------------------------------------------------
 
+    def cancel_session(self, s: Session) -> None:
+        """``session.cancel()``: queued jobs are cancelled, the running one finishes (R18)."""
+        engine = self.engine
+        engine.log.add(engine.env.now, s.backend.name, "session_cancel", None, s.id, s.user)
+        if not s.ended:
+            engine.end_session(s, "cancelled")  # R18
+
     def act(self, do: str, job: int | None) -> None:
         engine = self.engine
         s = self.session
@@ -165,10 +190,7 @@ class WorkloadRun:
                 engine.close_session(s)  # R17
         elif do == "cancel":
             if s is not None:
-                engine.log.add(engine.env.now, s.backend.name, "session_cancel", None, s.id,
-                               s.user)  # fmt: skip
-                if not s.ended:
-                    engine.end_session(s, "cancelled")  # R18
+                self.cancel_session(s)
             else:
                 for j in list(self.jobs):
                     engine.cancel_job(j)

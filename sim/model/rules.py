@@ -185,13 +185,12 @@ KNOB_NAMES = tuple(Knobs.model_fields)
 # Knobs the engine does not read yet (issue 15's engine task): their value under a profile is
 # data for the Rules page, validation and docs, not yet behaviour of a run. A run whose knobs
 # differ from the default here is told so by ``Result.warnings`` (the older profiles never are).
+# The engine reads R37 `cancel_running_jobs`, R38 `job_overhead_seconds` and
+# `max_execution_time_status`, and R39 `instances[i].cost_limit`.
 ENGINE_PENDING: dict[str, str] = {
     "fair_share_basis": "R34 fair share by allocation",
     "payg_priority": "R34 Pay-As-You-Go priority",
     "open_plan_allocation": "R35 the Open plan's default 10-minute allocation",
-    "cancel_running_jobs": "R37 cancelling a running job",
-    "job_overhead_seconds": "R38 the per-job billing overhead",
-    "max_execution_time_status": "R38 CANCELLED at max_execution_time",
     "idle_close_batches": "R41 idle close for sessions only",
     "preprocess_lanes": "R41 pre-processing lanes",
 }

@@ -218,11 +218,34 @@ class User(_Model):
     instance: str
 
 
+class TraceStep(_Model):
+    """One step of a recorded program (``pattern: trace``, written by ``sim record``): it
+    happens ``think`` seconds after the later of the previous step and the moment every job in
+    ``waits`` (job numbers, 1 = the trace's first job) was final."""
+
+    do: Literal["open", "job", "close", "cancel", "end"]
+    think: float = 0.0
+    waits: list[Annotated[int, Field(ge=1)]] = []
+    group: int = Field(default=0, ge=0)  # 0: no session or batch
+    mode: Literal["session", "batch", "job"] | None = None  # open: what the program opened
+    max_time: float | None = None  # open
+    quantum: float | None = None  # job: IBM's estimate of its QPU time, 2 s overhead included
+
+    _read, _write = _durations("think", "max_time", "quantum")
+
+    @field_validator("think", "quantum")
+    @classmethod
+    def _not_negative(cls, v: float | None) -> float | None:
+        if v is not None and v < 0:
+            raise ValueError("cannot be negative")
+        return v
+
+
 class Workload(_Model):
     name: Name
     user: str
     backend: str
-    pattern: Literal["iterative", "batch", "stream"]
+    pattern: Literal["iterative", "batch", "stream", "trace"]
     mode: Literal["job", "session", "batch"] = "job"
     start: float = 0.0
     jobs: int | None = Field(default=None, ge=1)
@@ -235,10 +258,24 @@ class Workload(_Model):
     max_execution_time: float | None = None
     close: Literal["after_last", "never"] = "after_last"
     open_at: float | None = None  # when the session is opened; default: the workload's start
+    trace: list[TraceStep] | None = None  # pattern trace: the recorded steps (sim.kernel.trace)
 
     _read, _write = _durations(
         "start", "stop", "max_time", "interactive_ttl", "max_execution_time", "open_at"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _trace_quantum(cls, data: Any) -> Any:
+        # A trace carries each job's quantum seconds in its steps: no distribution needed.
+        if isinstance(data, dict) and data.get("pattern") == "trace" and "quantum" not in data:
+            data = {**data, "quantum": 0}
+        return data
+
+    @property
+    def trace_jobs(self) -> int:
+        """How many jobs a trace submits."""
+        return sum(1 for step in self.trace or () if step.do == "job")
 
     @field_validator("rate", mode="before")
     @classmethod
@@ -375,6 +412,9 @@ class Scenario(_Model):
         """Expected job count per workload (for the size cap): counts, or rate × duration."""
         out: dict[str, float] = {}
         for w in self.workloads:
+            if w.pattern == "trace":
+                out[w.name] = float(w.trace_jobs)
+                continue
             if w.pattern != "stream":
                 out[w.name] = float(w.jobs or 0)
                 continue
@@ -548,6 +588,16 @@ def _plan_problems(s: Scenario, knobs: Knobs) -> Iterable[Problem]:
                 f"{at}.cost_limit",
                 "a cost limit belongs to Pay-As-You-Go instances (plan: payg) only (R39)",
             )
+    limited = {i.name for i in s.instances if i.cost_limit is not None}
+    for k, r in enumerate(s.reservations):
+        if r.instance in limited:
+            # R39 counts usage as it accrues; a reservation bills its window at its end (R27),
+            # which the cost limit's reading does not cover (docs/model.md, ibm-2025).
+            yield Problem(
+                f"reservations[{k}].instance",
+                f"instance {r.instance!r} has a cost_limit (R39); a reservation for a "
+                "cost-limited Pay-As-You-Go instance is not modelled",
+            )
 
 
 def _cross_problems(s: Scenario) -> Iterable[Problem]:
@@ -613,6 +663,8 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                 )
             if w.stop is not None and w.stop <= w.start:
                 yield Problem(f"{at}.stop", "'stop' must come after 'start'")
+        elif w.pattern == "trace":
+            yield from _trace_problems(w, at)
         else:
             if w.jobs is None:
                 article = "an" if w.pattern == "iterative" else "a"
@@ -805,6 +857,40 @@ def check_seed(seed: object, field: str = "seed") -> None:
 # them together). Events: a job logs about four (submit, start, charge, done), a calibration
 # two. Fair-share steps: each start looks at every instance with jobs queued on its backend,
 # so 5,000 instances with 40 jobs each cost 200k × 5,000 steps — minutes — for 200k jobs.
+def _trace_problems(w: Workload, at: str):
+    """A ``trace`` workload (sim.kernel.trace): its steps must make sense in order — a group is
+    opened before it is used, a job waits only for jobs before it."""
+    if not w.trace:
+        yield Problem(f"{at}.trace", "a trace workload needs its recorded steps (sim record)")
+        return
+    for key in ("jobs", "rate", "stop"):
+        if getattr(w, key) is not None:
+            yield Problem(f"{at}.{key}", f"'{key}' does not apply to a trace (its steps say)")
+    opened: set[int] = set()
+    jobs = 0
+    for k, step in enumerate(w.trace):
+        here = f"{at}.trace[{k}]"
+        for j in step.waits:
+            if j > jobs:
+                yield Problem(f"{here}.waits", f"job {j} is not submitted before this step")
+        if step.do == "open":
+            if step.mode is None:
+                yield Problem(f"{here}.mode", "an 'open' step needs a mode: session or batch")
+            if step.group == 0 or step.group in opened:
+                yield Problem(f"{here}.group", "an 'open' step needs a new group number (≥ 1)")
+            opened.add(step.group)
+        elif step.do in ("job", "close", "cancel") and step.group and step.group not in opened:
+            yield Problem(f"{here}.group", f"group {step.group} is not opened before this step")
+        if step.do == "job":
+            jobs += 1
+            if step.quantum is None:
+                yield Problem(f"{here}.quantum", "a 'job' step needs its quantum seconds")
+        elif step.quantum is not None:
+            yield Problem(f"{here}.quantum", "only a 'job' step has quantum seconds")
+        if step.do in ("close", "cancel") and step.group == 0:
+            yield Problem(f"{here}.group", f"a '{step.do}' step needs the group it ends")
+
+
 EVENTS_PER_CAPPED_JOB = 5
 PICK_STEPS_PER_CAPPED_JOB = 50
 
@@ -818,6 +904,8 @@ def estimated_end(scenario: Scenario) -> float:
     for w in scenario.workloads:
         if w.pattern == "stream":
             last = w.stop if w.stop is not None else w.start + (w.jobs or 0) / (w.rate or 1.0)
+        elif w.pattern == "trace":
+            last = w.start + sum(st.think + (st.quantum or 0.0) for st in w.trace or ())
         else:
             last = w.start + (w.jobs or 0) * (w.quantum.mean + w.classical.mean)
         end = max(end, last)
@@ -848,6 +936,8 @@ def size_problems(scenario: Scenario, max_jobs: int = DEFAULT_MAX_JOBS) -> list[
         worst = max(estimate, key=estimate.__getitem__)
         w = scenario.workloads[index[worst]]
         field = "jobs" if w.pattern != "stream" else ("rate" if w.jobs is None else "jobs")
+        if w.pattern == "trace":
+            field = "trace"
         problems.append(
             Problem(
                 f"workloads[{index[worst]}].{field}",
