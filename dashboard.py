@@ -22,6 +22,7 @@ PAGES = [
     ("your_program.py", "Your program"),
     ("reservations.py", "Reservations"),
     ("capacity.py", "Capacity planning"),
+    ("validation.py", "Validation"),
     ("rules.py", "Rules"),
     ("tour.py", "Guided tour"),
     ("library.py", "Scenario library"),

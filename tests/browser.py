@@ -40,6 +40,7 @@ PAGES = [
     "Your program",
     "Reservations",
     "Capacity planning",
+    "Validation",
     "Rules",
     "Guided tour",
     "Scenario library",

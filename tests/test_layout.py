@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SIM = ROOT / "sim"
 # Lower layers first: a module may import from its own layer and the ones before it.
-LAYERS = ("model", "kernel", "analysis", "experiments", "store", "cli")
+LAYERS = ("model", "kernel", "analysis", "experiments", "traces", "store", "cli")
 PRIVATE_SIMPY = {"_queue", "_eid", "_now", "_active_proc"}
 
 

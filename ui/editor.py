@@ -49,6 +49,7 @@ TABLES: dict[str, list[str]] = {
         "close",
         "open_at",
         "trace",
+        "replay",
     ],
     "reservations": ["backend", "instance", "start", "end"],
     "actions": ["workload", "at", "do", "job"],
@@ -144,7 +145,7 @@ def _cell_text(table: str, column: str, value: Any) -> Any:
         return "true" if value else "false"
     if column in DISTRIBUTIONS:
         return distribution_text(value)
-    if column == "trace":  # a recorded program's steps (pattern trace): YAML on one line
+    if column in ("trace", "replay"):  # recorded steps or jobs (issues 17, 18): one YAML line
         return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**9).strip()
     if column == "rate":
         return rate_text(value)
@@ -223,7 +224,7 @@ def _cell_value(table: str, column: str, value: Any) -> Any:
             return int(value)
         return value
     text = str(value).strip()
-    if column in DURATIONS or column in DISTRIBUTIONS or column in ("rate", "trace"):
+    if column in DURATIONS or column in DISTRIBUTIONS or column in ("rate", "trace", "replay"):
         return _yamlish(text)
     return text
 

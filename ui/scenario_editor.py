@@ -24,7 +24,7 @@ BASES = "editor_bases"  # widget key → the DataFrame the data editor was mount
 DURATION_HELP = "a duration: 90 (seconds), 90s, 20m, 1h 30m, 2d"
 DISTRIBUTION_HELP = (
     "30s, or {exponential: 20s}, {uniform: [45s, 90s]}, {normal: {mean: 40s, sd: 10s}}, "
-    "{lognormal: {mean: M, sd: S}}, {choice: [10s, 20s]}"
+    "{lognormal: {mean: M, sd: S}}, {gamma: {mean: M, sd: S}}, {choice: [10s, 20s]}"
 )
 TITLES = {
     "backends": ("Backends", "Quantum processors; each runs one job at a time (R1)."),
@@ -90,7 +90,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "name": _text(),
         "user": _text("a user's name"),
         "backend": _text("a backend's name"),
-        "pattern": _choice(["iterative", "batch", "stream", "trace"]),
+        "pattern": _choice(["iterative", "batch", "stream", "trace", "replay"]),
         "mode": _choice(["job", "session", "batch"]),
         "jobs": st.column_config.NumberColumn(
             help="number of jobs (iterative, batch; optional cap for a stream)",
@@ -109,6 +109,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "close": _choice(["after_last", "never"]),
         "open_at": _text("session: when it is opened (default: the workload's start)"),
         "trace": _text("pattern trace: a recorded program's steps (YAML from sim record)"),
+        "replay": _text("pattern replay: recorded jobs at absolute times (sim trace import)"),
     },
     "reservations": {
         "backend": _text(),

@@ -12,6 +12,7 @@ from ..model.scenario import DEFAULT_MAX_JOBS, ScenarioError, check_size, seed_p
 from . import cosim as cli_cosim
 from . import sweep as cli_sweep
 from . import teaching as cli_teaching
+from . import trace as cli_trace
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_sweep.add_parser(sub)  # sim/cli/sweep.py: replications over a parameter grid
     cli_teaching.add_parsers(sub)  # sim/cli/teaching.py: explain, replay
     cli_cosim.add_parsers(sub)  # sim/cli/cosim.py: cosim, record (a qiskit script)
+    cli_trace.add_parser(sub)  # sim/cli/trace.py: import, fit and validate job traces
     return p
 
 
@@ -58,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "sweep":
             return cli_sweep.main(args)
+        if args.command == "trace":
+            return cli_trace.main(args)
         if args.command in cli_teaching.COMMANDS:
             return cli_teaching.main(args)
         if args.command in cli_cosim.COMMANDS:

@@ -1,4 +1,5 @@
-"""What users submit (R30–R32): iterative loops, batches and Poisson streams.
+"""What users submit (R30–R32): iterative loops, batches and Poisson streams; and the
+``replay`` of recorded jobs at absolute times (``sim.traces``, issue 18).
 
 A workload keeps submitting according to its pattern whatever happens to its session: a job
 sent to a closed or ended session is rejected (R16, R17) and shows up as an ERROR. An
@@ -97,6 +98,12 @@ class WorkloadRun:
             if not engine.arrivals.add(self.arrivals, spec.rate, spec.start, spec.stop,
                                        spec.jobs, self._submit, self._arrive_last):  # fmt: skip
                 engine.at(spec.start, self._done_submitting)
+        elif spec.pattern == "replay":
+            # Recorded submissions at their own times (not gaps, not after results): one
+            # world event at a time on the heap, each scheduling the next, so a long trace
+            # never puts a million callbacks on the heap at once.
+            self._replay_next = 0
+            engine.at(spec.replay[0].at, self._replay)
         else:
             engine.at(spec.start, self._first)
 
@@ -112,14 +119,31 @@ class WorkloadRun:
                 self._submit()
             self._done_submitting()
 
+    def _replay(self) -> None:
+        """Submit every recorded job due now (ties in list order), then wait for the next."""
+        jobs, k = self.spec.replay, self._replay_next
+        now = jobs[k].at
+        while k < len(jobs) and jobs[k].at == now:
+            if self.engine.stopped:
+                self._done_submitting()
+                return
+            self._submit(jobs[k].quantum)  # None: a draw from the workload's quantum
+            k += 1
+        self._replay_next = k
+        if k < len(jobs):
+            self.engine.at(jobs[k].at, self._replay)
+        else:
+            self._done_submitting()
+
     def _arrive_last(self) -> None:
         """A stream's last arrival: the next would be at or after its stop, or over its jobs."""
         self._submit()
         if self.submitting:
             self.engine.later(0.0, self._done_submitting)
 
-    def _submit(self) -> None:
-        """Submit the next job. A stream's every arrival but its last calls this directly."""
+    def _submit(self, recorded: float | None = None) -> None:
+        """Submit the next job (``recorded``: a replay's own quantum). A stream's every arrival
+        but its last calls this directly."""
         engine = self.engine
         if engine.stopped:
             # until (R1): nothing new arrives. Only a stream arrival gets here (the other
@@ -127,7 +151,7 @@ class WorkloadRun:
             self._done_submitting()
             return
         k = len(self.jobs) + 1
-        quantum = self.quantum.next()
+        quantum = self.quantum.next() if recorded is None else recorded
         self.outstanding += 1
         if self.reject_reason:
             job = engine.reject(self, k, quantum, self.reject_reason)

@@ -18,10 +18,11 @@ from pydantic import BaseModel, ConfigDict, SerializationInfo, model_serializer,
 
 from .units import duration_text, parse_duration
 
-Kind = Literal["constant", "exponential", "uniform", "normal", "lognormal", "choice"]
+Kind = Literal["constant", "exponential", "uniform", "normal", "lognormal", "gamma", "choice"]
 _FORMS = (
     "a duration (e.g. '30s'), {exponential: MEAN}, {uniform: [LOW, HIGH]}, "
-    "{normal: {mean: M, sd: S}}, {lognormal: {mean: M, sd: S}} or {choice: [D1, D2, ...]}"
+    "{normal: {mean: M, sd: S}}, {lognormal: {mean: M, sd: S}}, {gamma: {mean: M, sd: S}} "
+    "or {choice: [D1, D2, ...]}"
 )
 
 
@@ -57,7 +58,7 @@ class Distribution(BaseModel):
             if high < low:
                 raise ValueError("uniform: HIGH must not be below LOW")
             return {"kind": kind, "params": (low, high)}
-        if kind in ("normal", "lognormal"):
+        if kind in ("normal", "lognormal", "gamma"):
             if not isinstance(arg, dict) or set(arg) != {"mean", "sd"}:
                 raise ValueError(f"{kind}: expected {{mean: M, sd: S}}")
             mean, sd = parse_duration(arg["mean"]), parse_duration(arg["sd"])
@@ -70,6 +71,10 @@ class Distribution(BaseModel):
                     raise ValueError(
                         "lognormal: the sd is too large for its mean (sd/mean overflows)"
                     ) from None
+            if kind == "gamma" and not (mean > 0 and sd > 0):
+                # The shape (mean/sd)² and scale sd²/mean need both positive; a fitted QPU
+                # time (sim.traces.fit) always has them.
+                raise ValueError("gamma: the mean and the sd must be positive")
             return {"kind": kind, "params": (mean, sd)}
         if kind == "choice":
             if not isinstance(arg, list | tuple) or not arg:
@@ -89,7 +94,7 @@ class Distribution(BaseModel):
                 return {"exponential": p[0]}
             case "uniform":
                 return {"uniform": [p[0], p[1]]}
-            case "normal" | "lognormal":
+            case "normal" | "lognormal" | "gamma":
                 return {self.kind: {"mean": p[0], "sd": p[1]}}
             case _:
                 return {"choice": list(p)}
@@ -98,7 +103,7 @@ class Distribution(BaseModel):
     def mean(self) -> float:
         p = self.params
         match self.kind:
-            case "constant" | "exponential" | "lognormal":
+            case "constant" | "exponential" | "lognormal" | "gamma":
                 return p[0]
             case "uniform":
                 return (p[0] + p[1]) / 2
@@ -131,6 +136,9 @@ class Distribution(BaseModel):
                 mean, sd = p
                 sigma2 = math.log1p((sd / mean) ** 2)
                 return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size)
+            case "gamma":
+                mean, sd = p  # shape k = (mean/sd)², scale θ = sd²/mean: k·θ = mean, k·θ² = sd²
+                return rng.gamma((mean / sd) ** 2, sd * sd / mean, size)
             case _:
                 return np.asarray(p)[rng.integers(0, len(p), size)]
 

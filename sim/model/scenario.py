@@ -241,11 +241,29 @@ class TraceStep(_Model):
         return v
 
 
+REPLAY_STATUSES = ("DONE", "ERROR", "CANCELLED", "UNKNOWN")
+
+
+class ReplayJob(_Model):
+    """One job of a ``replay`` workload: submitted at ``at`` (seconds from the start of the
+    run, absolute, not a gap) with ``quantum`` seconds of QPU time (default: a draw from the
+    workload's ``quantum``). ``observed_wait`` and ``observed_status`` are what the trace
+    recorded for this job; the run never reads them — they are kept beside the job so that
+    ``python -m sim trace validate`` can compare the simulated wait with the observed one."""
+
+    at: float = Field(ge=0)
+    quantum: float | None = Field(default=None, ge=0)
+    observed_wait: float | None = Field(default=None, ge=0)
+    observed_status: Literal["DONE", "ERROR", "CANCELLED", "UNKNOWN"] | None = None
+
+    _read, _write = _durations("at", "quantum", "observed_wait")
+
+
 class Workload(_Model):
     name: Name
     user: str
     backend: str
-    pattern: Literal["iterative", "batch", "stream", "trace"]
+    pattern: Literal["iterative", "batch", "stream", "trace", "replay"]
     mode: Literal["job", "session", "batch"] = "job"
     start: float = 0.0
     jobs: int | None = Field(default=None, ge=1)
@@ -259,6 +277,10 @@ class Workload(_Model):
     close: Literal["after_last", "never"] = "after_last"
     open_at: float | None = None  # when the session is opened; default: the workload's start
     trace: list[TraceStep] | None = None  # pattern trace: the recorded steps (sim.kernel.trace)
+    # pattern: replay — recorded jobs at absolute submission times (sim/traces, issue 18).
+    # Left out of dumps when absent, so that files of the other patterns read as before
+    # (in older versions too).
+    replay: list[ReplayJob] | None = Field(default=None, exclude_if=lambda v: v is None)
 
     _read, _write = _durations(
         "start", "stop", "max_time", "interactive_ttl", "max_execution_time", "open_at"
@@ -414,6 +436,9 @@ class Scenario(_Model):
         for w in self.workloads:
             if w.pattern == "trace":
                 out[w.name] = float(w.trace_jobs)
+                continue
+            if w.pattern == "replay":
+                out[w.name] = float(len(w.replay or ()))
                 continue
             if w.pattern != "stream":
                 out[w.name] = float(w.jobs or 0)
@@ -665,6 +690,8 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                 yield Problem(f"{at}.stop", "'stop' must come after 'start'")
         elif w.pattern == "trace":
             yield from _trace_problems(w, at)
+        elif w.pattern == "replay":
+            yield from _replay_problems(w, at)
         else:
             if w.jobs is None:
                 article = "an" if w.pattern == "iterative" else "a"
@@ -674,6 +701,8 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
             for key in ("rate", "stop"):
                 if getattr(w, key) is not None:
                     yield Problem(f"{at}.{key}", f"'{key}' applies to stream workloads only")
+        if w.replay is not None and w.pattern != "replay":
+            yield Problem(f"{at}.replay", "'replay' applies to pattern: replay only")
         if w.max_time is not None and w.max_time > knobs.max_time_limit:
             yield Problem(
                 f"{at}.max_time",
@@ -728,6 +757,30 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
         for (_, end, _), (start, _, j) in zip(windows, windows[1:], strict=False):
             if start < end:
                 yield Problem(f"reservations[{j}]", "overlaps another reservation on this backend")
+
+
+def _replay_problems(w: Workload, at: str) -> Iterable[Problem]:
+    """A replay lists its jobs in submission order: job K of the result (``NAME.K``) is entry
+    K of the list, so an observed outcome can be matched with the simulated one."""
+    if not w.replay:
+        example = "[{at: 0, quantum: 30s}, {at: 1m, quantum: 12s}]"
+        yield Problem(f"{at}.replay", f"a replay workload needs a list of jobs, e.g. {example}")
+        return
+    for key in ("rate", "stop", "jobs"):
+        if getattr(w, key) is not None:
+            yield Problem(f"{at}.{key}", f"'{key}' does not apply to a replay (its jobs are "
+                                         "the 'replay' list)")  # fmt: skip
+    if w.replay[0].at < w.start:
+        yield Problem(f"{at}.replay[0].at", f"the first job ({w.replay[0].at:g} s) comes before "
+                                            f"the workload's start ({w.start:g} s)")  # fmt: skip
+    previous = -math.inf
+    for k, job in enumerate(w.replay):
+        if job.at < previous:
+            yield Problem(f"{at}.replay[{k}].at", f"jobs are listed in submission order; "
+                                                  f"{job.at:g} s comes before the previous "
+                                                  f"job's {previous:g} s")  # fmt: skip
+            return  # one message, not one per later job
+        previous = job.at
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -906,6 +959,8 @@ def estimated_end(scenario: Scenario) -> float:
             last = w.stop if w.stop is not None else w.start + (w.jobs or 0) / (w.rate or 1.0)
         elif w.pattern == "trace":
             last = w.start + sum(st.think + (st.quantum or 0.0) for st in w.trace or ())
+        elif w.pattern == "replay":
+            last = max((j.at + (j.quantum or w.quantum.mean) for j in w.replay or ()), default=0)
         else:
             last = w.start + (w.jobs or 0) * (w.quantum.mean + w.classical.mean)
         end = max(end, last)
@@ -938,6 +993,7 @@ def size_problems(scenario: Scenario, max_jobs: int = DEFAULT_MAX_JOBS) -> list[
         field = "jobs" if w.pattern != "stream" else ("rate" if w.jobs is None else "jobs")
         if w.pattern == "trace":
             field = "trace"
+        field = "replay" if w.pattern == "replay" else field
         problems.append(
             Problem(
                 f"workloads[{index[worst]}].{field}",
