@@ -32,6 +32,9 @@ BACKEND_DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash"
 # What a backend does besides running user jobs; each kind looks different (colour + pattern).
 KIND_STYLE: dict[str, dict[str, str]] = {
     "calibration": {"color": "#2F2F2F", "pattern": "x", "label": "calibration"},
+    # R40: a queue pause is a system stop like a calibration, drawn in its family (grey) but
+    # unlike it (lighter, horizontal lines), so the two are never read as one another.
+    "pause": {"color": "#8C8C8C", "pattern": "-", "label": "queue paused"},
     "idle_held": {"color": "#F4B183", "pattern": "/", "label": "idle, held by a session"},
     "reserved_idle": {"color": "#B4A7D6", "pattern": ".", "label": "idle, reserved"},
     "reservation": {"color": "rgba(103, 78, 167, 0.16)", "pattern": "", "label": "reservation"},

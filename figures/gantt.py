@@ -103,10 +103,11 @@ def gantt(
 
     ``color_by`` is ``user``, ``session`` or ``mode``; ``colors`` maps group names to colours
     (pass the same map on every page to keep colours consistent). Each trace carries its kind
-    in ``meta`` (``job``, ``calibration``, ``idle_held``, ``reserved_idle``, ``reservation``,
-    ``session_active``, ``session_inactive``). ``time_range`` (seconds) keeps only what
-    overlaps that window and zooms the axis to it. Above ``overview_threshold`` job segments
-    the jobs are drawn as an overview (see the module's docstring); ``is_overview`` tells.
+    in ``meta`` (``job``, ``calibration``, ``pause``, ``idle_held``, ``reserved_idle``,
+    ``reservation``, ``session_active``, ``session_inactive``). ``time_range`` (seconds) keeps
+    only what overlaps that window and zooms the axis to it. Above ``overview_threshold`` job
+    segments the jobs are drawn as an overview (see the module's docstring); ``is_overview``
+    tells.
     """
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {COLOR_BY}, not {color_by!r}")
@@ -120,26 +121,30 @@ def gantt(
     windows = tables.reservation_windows(events, end)
     windows = _within(windows[windows["backend"].isin(backends)], lo, hi)
 
-    rows, row_y, blocks = _rows(backends, spans)
-    unit, per = time_unit(hi - lo)
     overview = is_overview(tl, overview_threshold)
+    # R41: classical pre-processing, one thin row per lane in use (not in an overview, which
+    # draws no single jobs).
+    pre = tables.preprocess_lanes(events, end)
+    pre = pre.iloc[0:0] if overview else _within(pre[pre["backend"].isin(backends)], lo, hi)
+    rows, row_y, blocks = _rows(backends, spans, pre)
+    unit, per = time_unit(hi - lo)
     # Segments drawn one by one: an overview replaces the jobs by a fixed number of slices, so
     # only the rest counts. Below the threshold SVG bars; above it WebGL, which is fast with
     # many segments but costs about a second per chart to start in a GPU-less browser.
     drawn = tl["kind"] != "idle"
     if overview:
         drawn &= tl["kind"] != "job"
-    segments = int(drawn.sum()) + len(spans)
+    segments = int(drawn.sum()) + len(spans) + len(pre)
     step = (hi - lo) / HOVER_STEPS
     draw = _Drawer(per, webgl=segments > webgl_threshold, step=step)
     # Patterns exist only on SVG bars: the patterned kinds stay bars unless they alone are many.
-    patterned = tl["kind"].isin(["idle_held", "reserved_idle", "calibration"])
+    patterned = tl["kind"].isin(["idle_held", "reserved_idle", "calibration", "pause"])
     draw_kind = _Drawer(per, webgl=int(patterned.sum()) > webgl_threshold, step=step)
 
     traces: list[go.BaseTraceType] = []
     if len(windows):
         traces.append(_windows_trace(windows, blocks, per))
-    for kind in ("idle_held", "reserved_idle", "calibration"):
+    for kind in ("idle_held", "reserved_idle", "calibration", "pause"):
         part = tl[tl["kind"] == kind]
         if len(part):
             traces.append(_kind_trace(draw_kind, kind, part, row_y))
@@ -147,6 +152,7 @@ def gantt(
         traces.extend(_overview_traces(tl, jobs, row_y, color_by, colors, lo, hi, per))
     else:
         traces.extend(_job_traces(draw, tl, jobs, row_y, color_by, colors))
+        traces.extend(_preprocess_traces(draw, pre, tl, jobs, row_y, color_by, colors))
     for state in ("active", "inactive"):
         part = spans[spans["state"] == state]
         if len(part):
@@ -187,6 +193,8 @@ def label_margin(events: pd.DataFrame) -> int:
     (a backend's name, or "↳ " and a session id), the same whichever backends a chart shows."""
     labels = [str(b) for b in pd.unique(events["backend"].dropna())]
     labels += [f"↳ {s}" for s in pd.unique(events["session_id"].dropna())]
+    if "event" in events and (events["event"] == "preprocess_start").any():
+        labels.append(f"↳ {PREPROCESS_LABEL} 99")  # R41 lane rows
     longest = max((len(x) for x in labels), default=8)
     return int(round(20 + LABEL_PX * longest))
 
@@ -202,9 +210,11 @@ def _within(frame: pd.DataFrame, lo: float, hi: float) -> pd.DataFrame:
 
 
 def _rows(
-    backends: Sequence[str], spans: pd.DataFrame
-) -> tuple[list[_Row], dict[tuple[str, str | None], float], dict[str, tuple[float, float]]]:
-    """Rows top to bottom; y of each (backend, session) row; each backend's (centre, height)."""
+    backends: Sequence[str], spans: pd.DataFrame, pre: pd.DataFrame | None = None
+) -> tuple[list[_Row], dict[tuple[str, object], float], dict[str, tuple[float, float]]]:
+    """Rows top to bottom; y of each (backend, session) row — and of each pre-processing lane
+    in use, keyed (backend, ("lane", k)), right under its backend (R41); each backend's
+    (centre, height)."""
     rows: list[_Row] = []
     row_y: dict[tuple[str, str | None], float] = {}
     blocks: dict[str, tuple[float, float]] = {}
@@ -214,6 +224,12 @@ def _rows(
         rows.append(_Row(b, -(cursor + 0.5), 1.0, b))
         row_y[(b, None)] = -(cursor + 0.5)
         cursor += 1.0
+        lanes = [] if pre is None else sorted(set(pre.loc[pre["backend"] == b, "lane"]))
+        for k in lanes:
+            y = -(cursor + SESSION_ROW / 2)
+            rows.append(_Row(f"↳ {PREPROCESS_LABEL} {k}", y, SESSION_ROW, b))
+            row_y[(b, ("lane", k))] = y
+            cursor += SESSION_ROW
         for sid in sorted(set(spans.loc[spans["backend"] == b, "session_id"])):
             y = -(cursor + SESSION_ROW / 2)
             rows.append(_Row(f"↳ {sid}", y, SESSION_ROW, b))
@@ -452,6 +468,65 @@ def _job_traces(draw, tl, jobs, row_y, color_by, colors) -> list[go.BaseTraceTyp
                 hovertemplate=JOB_HOVER,
             )
         )
+    return traces
+
+
+PREPROCESS_LABEL = "pre-processing"
+PREPROCESS_HOVER = (
+    "<b>%{customdata[0]}</b> (%{customdata[1]}): classical pre-processing<br>"
+    "%{customdata[2]} to %{customdata[3]} (%{customdata[4]}); the client sees RUNNING from "
+    "%{customdata[2]}, the QPU starts it at %{customdata[5]}<extra></extra>"
+)
+
+
+def _preprocess_traces(draw, pre, tl, jobs, row_y, color_by,
+                       colors) -> list[go.BaseTraceType]:  # fmt: skip
+    """R41: each job's pre-processing as a thin bar in its lane's row, in the colour of its
+    job (and in its legend group, so hiding a user hides both); the QPU bar is on the
+    backend's row. Not in the legend: the row labels say what they are."""
+    if pre.empty:
+        return []
+    part = pre.merge(jobs[["job_id", "mode", "started"]], on="job_id", how="left")
+    groups = _job_groups(part, color_by)
+    # The colours of the job bars (the same call as _job_traces, over the same jobs), plus
+    # any group that only pre-processed here.
+    seg = tl[tl["kind"] == "job"][["job_id"]].merge(jobs[JOB_COLUMNS], on="job_id", how="left")
+    cmap = colors_for(color_by, _job_groups(seg, color_by))
+    for name, color in colors_for(color_by, groups).items():
+        cmap.setdefault(name, color)
+    if colors:
+        cmap.update(colors)
+    ys = np.array([row_y[(b, ("lane", k))] for b, k in zip(part["backend"], part["lane"],
+                                                          strict=True)])  # fmt: skip
+    qpu = part["started"].astype(float)
+    custom = np.column_stack(
+        [
+            esc_all(part["job_id"]),
+            esc_all(part["user"]),
+            clocks(part["start"]),
+            clocks(part["end"]),
+            durations(part["end"] - part["start"]),
+            np.where(qpu.isna(), "never", np.asarray(clocks(qpu.fillna(0.0)), dtype=object)),
+        ]
+    ).astype(object)
+    traces = []
+    for name in sorted(set(groups)):
+        mask = (groups == name).to_numpy()
+        trace = draw(
+            kind="preprocess",
+            name=esc(name),
+            start=part["start"].to_numpy()[mask],
+            end=part["end"].to_numpy()[mask],
+            y=ys[mask],
+            thickness=BAR * SESSION_ROW * 0.6,
+            color=cmap.get(str(name), "#888888"),
+            customdata=custom[mask],
+            hovertemplate=PREPROCESS_HOVER,
+        )
+        trace.update(showlegend=False, legendgroup=esc(name), opacity=0.7)
+        if isinstance(trace, go.Bar):  # back-to-back jobs in one lane stay two bars
+            trace.update(marker_line={"width": 1, "color": "white"})
+        traces.append(trace)
     return traces
 
 

@@ -78,20 +78,28 @@ def reservation_windows(events: pd.DataFrame, end_time: float | None = None) -> 
 def queue_length(events: pd.DataFrame) -> pd.DataFrame:
     """Jobs waiting in each backend's queue over time, as a step function.
 
-    A job joins the queue when it is submitted and leaves it when it starts, or when it fails
-    or is cancelled without having run. One row per backend and instant at which the count
-    changes: ``backend, time, queued``.
+    A job joins the queue when it is submitted — or, with pre-processing lanes (R41), when its
+    pre-processing ends — and leaves it when it starts, or when it fails or is cancelled
+    without having run. One row per backend and instant at which the count changes:
+    ``backend, time, queued``.
     """
     ev = events
     subs = ev[ev["event"] == "submit"]
+    pre = ev[ev["event"] == "preprocess_end"]
+    joined = subs["time"].to_numpy(dtype=float)
     leaving = ev[ev["event"].isin(["start", "error", "cancelled"])]
     left = leaving.groupby("job_id")["time"].min()  # a started job leaves at its start
-    parts = [
-        pd.DataFrame(
-            {"backend": subs["backend"].to_numpy(), "time": subs["time"].to_numpy(), "change": 1}
-        ),
-    ]
     left_at = subs["job_id"].map(left)
+    staged = set(ev.loc[ev["event"].isin(["preprocess_wait", "preprocess_start"]), "job_id"])
+    if staged:
+        # R41: queued from the end of its pre-processing; one that left before never was.
+        entered = subs["job_id"].map(pre.set_index("job_id")["time"])
+        joined = np.where(entered.notna(), entered.to_numpy(dtype=float), joined)
+        queued = ~(subs["job_id"].isin(staged) & entered.isna()).to_numpy()
+        subs, joined, left_at = subs[queued], joined[queued], left_at[queued]
+    parts = [
+        pd.DataFrame({"backend": subs["backend"].to_numpy(), "time": joined, "change": 1}),
+    ]
     gone = left_at.notna().to_numpy()
     parts.append(
         pd.DataFrame(
@@ -108,6 +116,39 @@ def queue_length(events: pd.DataFrame) -> pd.DataFrame:
     steps = steps.groupby(["backend", "time"], sort=True)["change"].sum().reset_index()
     steps["queued"] = steps.groupby("backend")["change"].cumsum().astype(int)
     return steps[["backend", "time", "queued"]]
+
+
+def preprocess_lanes(events: pd.DataFrame, end_time: float | None = None) -> pd.DataFrame:
+    """R41: each job's classical pre-processing, with the lane it used: ``backend, lane,
+    job_id, user, session_id, start, end``.
+
+    From ``preprocess_start`` to ``preprocess_end`` — or to the job's end if it was cancelled
+    or failed in its lane (the engine frees the lane then), or to the end of the run. The
+    engine keeps no lane number; lanes are numbered here first free first (from 1), which
+    never uses more lanes than were busy at once, so no lane holds two jobs at a time.
+    """
+    columns = ["backend", "lane", "job_id", "user", "session_id", "start", "end"]
+    ev = events
+    started = ev[ev["event"] == "preprocess_start"]
+    if started.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    stops = ev[ev["event"].isin(["preprocess_end", "error", "cancelled"])]
+    stops = stops[stops["job_id"].isin(set(started["job_id"]))]
+    stop = stops.groupby("job_id")["time"].min()
+    end = _end(events, end_time)
+    rows = []
+    free: dict[str, list[float]] = {}  # backend → when each lane is free again
+    cols = (started[c] for c in ("backend", "job_id", "user", "session_id", "time"))
+    for b, jid, user, sid, t in zip(*cols, strict=True):
+        z = float(stop.get(jid, end))
+        lanes = free.setdefault(b, [])
+        lane = next((k for k, at in enumerate(lanes) if at <= t), len(lanes))
+        if lane == len(lanes):
+            lanes.append(z)
+        else:
+            lanes[lane] = z
+        rows.append((b, lane + 1, jid, user, sid, float(t), z))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def failed_jobs(jobs: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -145,7 +186,8 @@ def step_envelope(
 # Columns holding a time, by name across the result tables and the dashboard's own tables:
 # moments are seconds since the start of the run, lengths a number of seconds.
 MOMENT_COLUMNS = ("submitted", "started", "finished", "failed_at", "created", "activated",
-                  "ended", "since", "from", "to", "at", "start", "end")  # fmt: skip
+                  "ended", "since", "from", "to", "at", "start", "end",
+                  "running_since")  # fmt: skip
 LENGTH_COLUMNS = ("wait", "quantum_seconds", "usage_seconds", "idle_held_seconds", "max_time",
                   "interactive_ttl", "length", "usage")  # fmt: skip
 

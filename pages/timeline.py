@@ -71,6 +71,11 @@ def jobs_table(jobs: pd.DataFrame) -> None:
     st.subheader("Jobs")
     shown = jobs_filter(jobs)
     st.caption(f"{len(shown):,} of {len(jobs):,} jobs")
+    if "running_since" in shown:
+        # R41: RUNNING as the client sees it, right before the QPU start.
+        columns = [c for c in shown.columns if c != "running_since"]
+        columns.insert(columns.index("started"), "running_since")
+        shown = shown[columns]
     widgets.table(shown, key="timeline_jobs")
 
 
@@ -133,7 +138,9 @@ def main() -> None:
         "Timeline",
         "What each backend did. Hover a job for its times, wait, status and reason. Below each "
         "backend, a thin band per session: dark while active (holding the backend), light "
-        "while inactive. Click a job's bar to see why it waited.",
+        "while inactive. With pre-processing lanes (R41), a thin row per lane shows each job's "
+        "classical pre-processing — RUNNING for the client, not yet on the QPU. Click a job's "
+        "bar to see why it waited.",
     )
     by = widgets.color_by("timeline_color_by")
     colors = widgets.colors(scenario, by)

@@ -26,9 +26,11 @@ import sim
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120
 
+# The contract's columns in its order, then what the project added (contract: columns may be
+# added, never moved): running_since (R41, issue 15).
 JOB_COLUMNS = ["job_id", "workload", "user", "instance", "backend", "mode", "session_id",
                "submitted", "started", "finished", "wait", "status", "reason",
-               "quantum_seconds"]  # fmt: skip
+               "quantum_seconds", "running_since"]  # fmt: skip
 SESSION_COLUMNS = ["session_id", "workload", "user", "instance", "backend", "mode", "created",
                    "activated", "ended", "end_reason", "activations", "jobs", "jobs_done",
                    "jobs_failed", "usage_seconds", "idle_held_seconds", "max_time",

@@ -82,7 +82,8 @@ def test_first_visit_shows_the_default_preset_already_run():
     assert at.title[0].value == "Scenario"
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Jobs"].replace(",", "")) == len(sim.run(sim.preset(DEFAULT)).jobs)
-    assert len(at.data_editor) == 7  # backends, calibrations, instances, users, workloads, …
+    # backends, calibrations, pauses (R40), instances, users, workloads, reservations, actions
+    assert len(at.data_editor) == 8
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -101,7 +102,7 @@ def test_every_page_works_on_every_preset(preset, page):
     elif page == "rules":
         assert len(at.dataframe) == 1
     else:
-        assert len(at.data_editor) == 7
+        assert len(at.data_editor) == 8  # the editor's tables, pauses (R40) included
 
 
 def test_timeline_colour_by_changes_the_gantt():

@@ -131,7 +131,7 @@ CLASSICAL = [0, 1, 3, 20, 90, {"exponential": 5}, {"uniform": [0, 30]}]
 
 @st.composite
 def scenarios(
-    draw: st.DrawFn, allocations: bool = False, contention: bool = False
+    draw: st.DrawFn, allocations: bool = False, contention: bool = False, rules: str | None = None
 ) -> dict[str, Any]:
     """A scenario dict that the validator must accept (every constraint met by construction).
 
@@ -139,11 +139,13 @@ def scenarios(
     wait seconds, not 28 simulated days). They are kept out of the other properties because
     of the hang in ``test_r10_blocked_job_runs_when_usage_leaves_the_window``.
 
+    ``rules`` fixes the profile (default: drawn).
+
     ``contention`` aims at the fair-share pick: always a hierarchy that starts with two
     projects of one group, one backend, mostly job-mode work starting together with constant
     quanta, so that several instances compete at most dispatches and keys tie exactly.
     """
-    rules = draw(st.sampled_from(sorted(sim.PROFILES)))
+    rules = rules or draw(st.sampled_from(sorted(sim.PROFILES)))
     overrides = {
         k: draw(st.sampled_from(KNOB_VALUES[k]))
         for k in draw(st.lists(st.sampled_from(sorted(KNOB_VALUES)), max_size=3, unique=True))
@@ -155,6 +157,9 @@ def scenarios(
     # tie exactly, inside a group (R7, the one-pass pick) and between groups (the full scan),
     # so the replay oracle sees the tie-breaks. Allocations (R10) may start below `used`:
     # an instance over its allocation from t=0 sends every pick through the full scan.
+    today = sim.PROFILES[rules].fair_share_basis == "allocation"
+    if today and draw(st.booleans()):
+        overrides["payg_priority"] = draw(st.sampled_from(["lowest", "highest"]))
     n_inst = draw(st.integers(2 if contention else 1, 4))
     hierarchical = contention or draw(st.booleans())
     equal = draw(st.integers(0, 3)) > 0 if contention else draw(st.booleans())
@@ -185,6 +190,15 @@ def scenarios(
                 inst["used"] = 40  # over its allocation from the start
             # Keep blocked jobs from waiting 28 simulated days (R10: they wait for expiry).
             overrides["fair_share_window"] = draw(st.sampled_from([60, 300]))
+        if today:
+            # R34/R35 (ibm-2025): Flex and Pay-As-You-Go plans, allocations as limits (a plan
+            # already drawn, with its cost limit, R39, stays).
+            if "cost_limit" not in inst and draw(st.integers(0, 2)) == 0:
+                inst["plan"] = draw(st.sampled_from(["flex", "payg"]))
+            if inst.get("plan") == "payg":
+                inst.pop("allocation", None)
+            elif ("allocation" in inst or inst.get("plan") == "open") and draw(st.booleans()):
+                inst["limit"] = draw(st.booleans())
         instances.append(inst)
     hubs: dict[str, float] = {}
     groups: dict[str, float] = {}
@@ -747,8 +761,23 @@ class FairShareModel:
             / sum(j.share for j in insts if self.group[j.name] == self.group[i.name])
             for i in insts
         }
-        self.allocation = {i.name: i.allocation for i in insts}
+        knobs = scenario.knobs
+        # R35: an Open-plan instance without an allocation gets the profile's default (none
+        # in the older profiles).
+        self.allocation = {
+            i.name: knobs.open_plan_allocation
+            if i.allocation is None and i.plan == "open"
+            else i.allocation
+            for i in insts
+        }
         self.charges: list[tuple[float, str, float]] = [(0.0, i.name, i.used) for i in insts]
+        # R34 (model.md "Fair share by allocation"), written again from the text: tiers under
+        # its allocation / over it (not limited) / no allocation, the last one placed by
+        # payg_priority; Flex usage never leaves; a limited instance at its allocation waits.
+        self.by_allocation = knobs.fair_share_basis == "allocation"
+        self.payg_first = knobs.payg_priority == "highest"
+        self.limited = {i.name: i.limit if i.limit is not None else i.plan == "open" for i in insts}
+        self.forever = {i.name for i in insts if self.by_allocation and i.plan == "flex"}
 
     def charge(self, t: float, instance: str, seconds: float) -> None:
         self.charges.append((t, instance, seconds))
@@ -756,7 +785,8 @@ class FairShareModel:
     def usage(self, now: float) -> dict[str, float]:
         used: dict[str, float] = defaultdict(float)
         for c, inst, seconds in self.charges:
-            if c + self.window > now and seconds > 0:  # leaves at c + window
+            # leaves at c + window (R34: a Flex instance's never leaves)
+            if (c + self.window > now or inst in self.forever) and seconds > 0:
                 used[inst] += seconds
         return used
 
@@ -780,6 +810,28 @@ class FairShareModel:
         pkey = {i: used[i] / (self.share[i] * self.window) for i in members}
         page = {i: h[0] for i, h in members.items()}
         return groups, _best(pkey, page)
+
+    def expected_by_allocation(self, now: float, heads: dict[str, tuple[int, str]]) -> set:
+        """R34: the acceptable instances for a pick among ``heads`` by allocation."""
+        used = self.usage(now)
+        ranks: dict[str, tuple[int, float]] = {}
+        for i in heads:
+            a = self.allocation[i]
+            if a is None:
+                ranks[i] = (0 if self.payg_first else 2, used[i])
+                continue
+            k = used[i] / a
+            if k >= 1 and self.limited[i]:
+                continue
+            if k < 1:
+                ranks[i] = (1 if self.payg_first else 0, k)
+            else:
+                ranks[i] = (2 if self.payg_first else 1, k)
+        if not ranks:
+            return set()
+        tier = min(r[0] for r in ranks.values())
+        key = {i: r[1] for i, r in ranks.items() if r[0] == tier}
+        return _best(key, {i: heads[i][0] for i in key})
 
 
 def _best(key: dict[str, float], age: dict[str, int]) -> set[str]:
@@ -875,13 +927,24 @@ def replay_violations(scenario: sim.Scenario, result: sim.Result) -> list[str]:
                     out.append(f"R5-R7: {where} from {instance[jid]}; expected one of "
                                f"{sorted(ok_instances)} (usage in window {keys}, "
                                f"queued heads {heads})")  # fmt: skip
-            if detail in ("R5 fair share", "R27 reservation"):
+            if detail == "R34 fair share by allocation":
+                heads = {
+                    i: (age[next(iter(q))], next(iter(q)))
+                    for (bb, i), q in queued.items()
+                    if bb == b and q
+                }
+                ok_instances = fair.expected_by_allocation(t, heads)
+                if instance[jid] not in ok_instances:
+                    keys = {i: round(u, 6) for i, u in fair.usage(t).items()}
+                    out.append(f"R34: {where} from {instance[jid]}; expected one of "
+                               f"{sorted(ok_instances)} (usage {keys}, heads {heads})")  # fmt: skip
+            if detail in ("R5 fair share", "R34 fair share by allocation", "R27 reservation"):
                 if inst_queue and inst_queue[0] != jid:
                     out.append(f"{where}: not the oldest queued job of its instance "
                                f"({inst_queue[0]} is older)")  # fmt: skip
                 if eligible_batches:
                     out.append(f"R24: {where} while batch {eligible_batches} has jobs queued")
-                if detail == "R5 fair share" and reserved[b] is not None:
+                if detail != "R27 reservation" and reserved[b] is not None:
                     out.append(f"R27: {where} fair-share pick inside a reservation")
             elif detail in ("R13 session priority", "R24 batch priority"):
                 if detail == "R13 session priority" and held_by != s:

@@ -29,6 +29,7 @@ from sim.model import units
 TABLES: dict[str, list[str]] = {
     "backends": ["name"],
     "calibrations": ["backend", "at", "every", "first_at", "duration"],
+    "pauses": ["backend", "at", "every", "first_at", "duration"],  # R40
     "instances": ["name", "share", "used", "plan", "allocation", "limit", "cost_limit"],
     "users": ["name", "instance"],
     "workloads": [
@@ -50,10 +51,13 @@ TABLES: dict[str, list[str]] = {
         "open_at",
         "trace",
         "replay",
+        "preprocess",
     ],
     "reservations": ["backend", "instance", "start", "end"],
     "actions": ["workload", "at", "do", "job"],
 }
+# Lists inside a backend, each its own table with a ``backend`` column.
+BACKEND_LISTS = ("calibrations", "pauses")
 NUMBERS = {("instances", "share"), ("workloads", "jobs"), ("actions", "job")}
 INTEGERS = {("workloads", "jobs"), ("actions", "job")}
 DURATIONS = {
@@ -71,6 +75,7 @@ DURATIONS = {
     "max_execution_time",
     "open_at",
     "end",
+    "preprocess",
 }
 DISTRIBUTIONS = {"quantum", "classical"}
 GENERAL = ["name", "description", "rules", "seed", "until", "overrides", "hubs", "groups"]
@@ -160,8 +165,9 @@ def frames_from_scenario(scenario: sim.Scenario) -> dict[str, pd.DataFrame]:
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for backend in data["backends"]:
         rows["backends"].append({"name": backend["name"]})
-        for cal in backend.get("calibrations", []):
-            rows["calibrations"].append({"backend": backend["name"], **cal})
+        for table in BACKEND_LISTS:
+            for item in backend.get(table, []):
+                rows[table].append({"backend": backend["name"], **item})
     for name in ("instances", "users", "workloads", "reservations", "actions"):
         rows[name] = data[name]
     frames = {}
@@ -289,15 +295,16 @@ def scenario_data(
     index = {}
     for i, b in enumerate(data["backends"]):
         index.setdefault(b.get("name"), i)
-    for pos, values in _rows("calibrations", frames.get("calibrations", pd.DataFrame())):
-        backend = values.pop("backend", None)
-        if backend not in index:
-            message = "required" if backend is None else f"unknown backend {backend!r}"
-            problems.append(Located("calibrations", pos, "backend", message))
-            continue
-        cals = data["backends"][index[backend]].setdefault("calibrations", [])
-        sources[f"backends[{index[backend]}].calibrations[{len(cals)}]"] = ("calibrations", pos)
-        cals.append(values)
+    for table in BACKEND_LISTS:
+        for pos, values in _rows(table, frames.get(table, pd.DataFrame())):
+            backend = values.pop("backend", None)
+            if backend not in index:
+                message = "required" if backend is None else f"unknown backend {backend!r}"
+                problems.append(Located(table, pos, "backend", message))
+                continue
+            items = data["backends"][index[backend]].setdefault(table, [])
+            sources[f"backends[{index[backend]}].{table}[{len(items)}]"] = (table, pos)
+            items.append(values)
     return data, sources, problems
 
 

@@ -32,6 +32,11 @@ TITLES = {
         "Calibrations",
         "One-off (`at`) or periodic (`every`, `first_at`) system jobs on a backend (R25).",
     ),
+    "pauses": (
+        "Queue pauses",
+        "A health check stops the job queue for `duration` (R40): one-off or periodic, "
+        "queued with the calibrations.",
+    ),
     "instances": (
         "Instances",
         "Fair-share entities `hub/group/project` (or flat names): share weight, prior usage "
@@ -73,6 +78,13 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "first_at": _text("periodic: the first occurrence (default: one period in)"),
         "duration": _text(DURATION_HELP),
     },
+    "pauses": {
+        "backend": _text("the backend's name"),
+        "at": _text("one-off: when (" + DURATION_HELP + ")"),
+        "every": _text("periodic: the period"),
+        "first_at": _text("periodic: the first occurrence (default: one period in)"),
+        "duration": _text("how long the queue stays paused (" + DURATION_HELP + ")"),
+    },
     "instances": {
         "name": _text("hub/group/project, or a flat name"),
         "share": st.column_config.NumberColumn(help="share weight (> 0)", min_value=0.0),
@@ -110,6 +122,10 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "open_at": _text("session: when it is opened (default: the workload's start)"),
         "trace": _text("pattern trace: a recorded program's steps (YAML from sim record)"),
         "replay": _text("pattern replay: recorded jobs at absolute times (sim trace import)"),
+        "preprocess": _text(
+            "classical pre-processing per job, in the backend's lanes before the QPU (R41; "
+            "ignored where the profile has no lanes)"
+        ),
     },
     "reservations": {
         "backend": _text(),
@@ -129,7 +145,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
 
 
 WIDTHS = {
-    ("backends", "calibrations"): [1, 2],
+    ("backends", "calibrations", "pauses"): [1, 2, 2],
     ("instances", "users"): [3, 2],
     ("reservations", "actions"): [1, 1],
 }
@@ -269,7 +285,7 @@ def render(scenario: sim.Scenario) -> EditorView:
 
     frames: dict[str, pd.DataFrame] = {}
     layout = [
-        ("backends", "calibrations"),
+        ("backends", "calibrations", "pauses"),
         ("instances", "users"),
         ("workloads",),
         ("reservations", "actions"),

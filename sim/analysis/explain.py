@@ -43,6 +43,9 @@ PICKED_BY: dict[str, tuple[tuple[str, ...], str]] = {
                            "the fair-share queue"),
     "R27 reservation": (("R27",), "the backend was reserved for its instance"),
     "R5 fair share": (("R5", "R7"), "fair share picked it"),
+    "R34 fair share by allocation": (("R34",), "fair share by allocation picked it: its "
+                                     "instance ranked first by the part of its allocation "
+                                     "used"),
 }  # fmt: skip
 
 
@@ -66,7 +69,9 @@ class Interval:
 
     start: float
     end: float
-    kind: str  # job | calibration | idle_held | reserved_idle | idle
+    # job | calibration | pause | idle_held | reserved_idle | idle; before the QPU's queue
+    # (R41): lane_wait | preprocess
+    kind: str
     holder: str  # the job, calibration or session that had the backend ("" when idle)
     user: str
     rules: tuple[str, ...]
@@ -151,7 +156,8 @@ def explain(result: Result, job_id: str, history: History | None = None) -> Expl
         end = float(result.end_time)
     else:
         end = _final_time(result, job_id)
-    intervals = _intervals(result, h, job, sid, submitted, end)
+    pre, queued = _preprocessing(result, job_id, submitted, end)
+    intervals = pre + _intervals(result, h, job, sid, queued, end)
     outcome, outcome_rules = _outcome(result, h, job, sid, ran)
     return Explanation(
         job_id=job_id,
@@ -167,6 +173,37 @@ def explain(result: Result, job_id: str, history: History | None = None) -> Expl
         outcome_rules=outcome_rules,
         intervals=intervals,
     )
+
+
+def _preprocessing(result: Result, job_id: str, submitted: float,
+                   end: float) -> tuple[list[Interval], float]:  # fmt: skip
+    """R41: the part of the wait before the job entered the QPU's queue — waiting for a
+    pre-processing lane, then pre-processing (RUNNING for the client) — and when it entered
+    (``submitted`` for a job without pre-processing; ``end`` for one that never got there)."""
+    ev = result.events
+    mine = ev[(ev["job_id"] == job_id)
+              & ev["event"].isin(["preprocess_start", "preprocess_end"])]  # fmt: skip
+    if mine.empty:
+        # No lane yet: either no pre-processing at all, or it waited for a lane to the end.
+        waited = ((ev["job_id"] == job_id) & (ev["event"] == "preprocess_wait")).any()
+        if not waited:
+            return [], submitted
+        return [_lane_wait(submitted, end)] if end > submitted else [], end
+    times = dict(zip(mine["event"], mine["time"].astype(float), strict=True))
+    began = times["preprocess_start"]
+    queued = times.get("preprocess_end", end)
+    out = [_lane_wait(submitted, began)] if began > submitted else []
+    if queued > began:
+        out.append(Interval(began, queued, "preprocess", job_id, "", ("R41",),
+                            "classical pre-processing in a lane: the job shows RUNNING, but it "
+                            "is not in the QPU's queue yet"))  # fmt: skip
+    return out, queued
+
+
+def _lane_wait(a: float, z: float) -> Interval:
+    return Interval(a, z, "lane_wait", "", "", ("R41",),
+                    "every pre-processing lane of the backend was busy: the job waited for "
+                    "one, first come first served")  # fmt: skip
 
 
 def _final_time(result: Result, job_id: str) -> float:
@@ -242,6 +279,14 @@ def _blocker(h: History, job, sid, seg_start, lo, hi, kind, jid, ssid, user, key
         return Interval(lo, hi, kind, name, "", rules,
                         f"calibration {name} ran: a due calibration goes ahead of every user "
                         "job and is never interrupted" + extra)  # fmt: skip
+    if kind == "pause":
+        ev = h.events
+        pid = ev[(ev["event"] == "pause_start") & (ev["backend"] == backend)
+                 & (ev["time"] == seg_start)]["detail"]  # fmt: skip
+        name = str(pid.iloc[0]) if len(pid) else "pause"
+        return Interval(lo, hi, kind, name, "", ("R40",),
+                        f"the queue was paused ({name}): a health check stopped the backend from "
+                        "starting jobs until it ended" + extra)  # fmt: skip
     if kind == "idle_held":
         return Interval(lo, hi, kind, ssid, user, ("R13", "R14"),
                         f"{user}'s session {ssid} held the backend while idle, waiting for its "
@@ -324,7 +369,8 @@ def _idle(h: History, job, lo, hi) -> Interval:
     pos = h.position_after(lo)
     key = h.keys_at([(pos, lo)])[0][mine]
     if h.over_allocation(mine, key):
-        return Interval(lo, hi, "idle", "", "", ("R10",),
+        rule = "R34" if h.allocations is not None else "R10"  # a limit under ibm-2025
+        return Interval(lo, hi, "idle", "", "", (rule,),
                         f"the backend was idle: {mine} had used up its allocation, so its jobs "
                         "stay queued until old usage leaves the 28-day window")  # fmt: skip
     until = h.result.scenario.until
@@ -343,17 +389,19 @@ def _outcome(result, h: History, job, sid: str, ran: bool) -> tuple[str, tuple[s
         return f"it never ran: {job['status']} {reason} — {words}", (rule,) if rule else ()
     rule = h.moments.at[job["job_id"], "start_rule"]
     rules, words = PICKED_BY.get(rule, ((), rule))
-    if rule == "R5 fair share" and sid and h.session_modes.get(sid) == "session":
+    fair = "R34" if rule == "R34 fair share by allocation" else "R5"  # the pick's rule
+    by_fair_share = rule in ("R5 fair share", "R34 fair share by allocation")
+    if by_fair_share and sid and h.session_modes.get(sid) == "session":
         activations = result.events[(result.events["event"] == "session_activate")
                                     & (result.events["session_id"] == sid)]  # fmt: skip
         first = len(activations) and activations["time"].iloc[0] == job["started"]
         if first:
-            rules, words = ("R5", "R12"), ("as the first job of its session it waited in the "
+            rules, words = (fair, "R12"), ("as the first job of its session it waited in the "
                                            "fair-share queue like any job; its start made the "
                                            "session active")  # fmt: skip
         else:
             rules, words = (
-                ("R5", "R15"),
+                (fair, "R15"),
                 (
                     "its session had gone inactive, so it waited in the "
                     "fair-share queue; its start reactivated the session"

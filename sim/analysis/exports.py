@@ -25,7 +25,7 @@ TABLES = {
     "events": EVENT_COLUMNS,
 }
 FLOATS = {
-    "jobs": {"submitted", "started", "finished", "wait", "quantum_seconds"},
+    "jobs": {"submitted", "started", "finished", "wait", "quantum_seconds", "running_since"},
     "sessions": {
         "created", "activated", "ended", "usage_seconds", "idle_held_seconds", "max_time",
         "interactive_ttl",

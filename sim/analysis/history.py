@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..kernel.fairshare import Ledger, ShareTree
+from ..kernel.fairshare import Allocations, Ledger, ShareTree, ledger_for
 from .results import Result
 
 LEAVE_EVENTS = ("start", "error", "cancelled")
@@ -38,14 +38,33 @@ class Key:
     used: float  # seconds of usage in the window
 
 
+def queue_positions(ev: pd.DataFrame, jobs: pd.Index, submit_pos: pd.Series) -> np.ndarray:
+    """Per job (``jobs``, ids): the event position where it entered the QPU's queue — its
+    submission, or the end of its pre-processing (R41); +inf for a job that left while still
+    pre-processing (a ``preprocess_wait``/``preprocess_start`` and no ``preprocess_end``)."""
+    pre = ev[ev["event"] == "preprocess_end"]
+    entered = pd.Series(pre.index.to_numpy(dtype=float), index=pre["job_id"].to_numpy())
+    out = entered.reindex(jobs).fillna(submit_pos).to_numpy(dtype=float, copy=True)
+    staged = ev[ev["event"].isin(["preprocess_wait", "preprocess_start"])]["job_id"]
+    if len(staged):
+        out[jobs.isin(set(staged)) & ~jobs.isin(set(pre["job_id"]))] = np.inf
+    return out
+
+
 class History:
     """Event-log derived lookups shared by explanations and the replay."""
 
     def __init__(self, result: Result):
         self.result = result
         self.events = result.events.reset_index(drop=True)
-        self.tree = ShareTree.build(result.scenario)
         self.knobs = result.scenario.knobs
+        self.tree = ShareTree.build(result.scenario, self.knobs)
+        # R34: fair share by allocation (None: the share tree, R5–R7).
+        self.allocations = (
+            Allocations.build(result.scenario, self.tree, self.knobs)
+            if self.knobs.fair_share_basis == "allocation"
+            else None
+        )
         self.window = self.knobs.fair_share_window
         self._index = {n: i for i, n in enumerate(self.tree.instance_names)}
         self.user_instance = {u.name: u.instance for u in result.scenario.users}
@@ -54,8 +73,10 @@ class History:
 
     @cached_property
     def moments(self) -> pd.DataFrame:
-        """Per job: its submission position (its age, R7), and the position where it left the
-        queue (start, failure or cancellation; +inf while still queued), indexed by job id."""
+        """Per job: its submission position, the position where it entered the QPU's queue
+        (``queue_pos``: its age, R7 — the submission, or the end of its pre-processing, R41),
+        and the position where it left the queue (start, failure or cancellation; +inf while
+        still queued), indexed by job id."""
         ev = self.events
         sub = ev[ev["event"] == "submit"]
         out = pd.DataFrame(
@@ -69,6 +90,7 @@ class History:
             index=pd.Index(sub["job_id"].to_numpy(dtype=object), name="job_id"),
         )
         out["instance"] = out["user"].map(self.user_instance)
+        out["queue_pos"] = queue_positions(ev, out.index, out["submit_pos"])
         leaving = ev[ev["event"].isin(LEAVE_EVENTS)]
         first = leaving.groupby("job_id", sort=False).head(1)
         out["leave_pos"] = (
@@ -94,7 +116,7 @@ class History:
         m = self.moments
         return (
             m["backend"].to_numpy(dtype=object),
-            m["submit_pos"].to_numpy(dtype=float),
+            m["queue_pos"].to_numpy(dtype=float),
             m["leave_pos"].to_numpy(dtype=float),
             m["instance"].to_numpy(dtype=object),
         )
@@ -151,7 +173,7 @@ class History:
         """
         order = sorted(range(len(queries)), key=lambda q: queries[q][0])
         answers: list[dict[str, Key]] = [{} for _ in queries]
-        ledger = Ledger(self.tree, self.window)
+        ledger = self._ledger()
         charges = self.charges
         c = 0
         for q in order:
@@ -167,7 +189,7 @@ class History:
     def ledger_at(self, pos: float, now: float) -> Ledger:
         """The usage ledger as the dispatcher had it just before position ``pos``, at ``now``
         (every charge logged before ``pos``, expired to ``now``)."""
-        ledger = Ledger(self.tree, self.window)
+        ledger = self._ledger()
         for p, when, inst, seconds in self.charges:
             if p >= pos:
                 break
@@ -175,11 +197,20 @@ class History:
         ledger.expire(now)
         return ledger
 
+    def _ledger(self) -> Ledger:
+        return ledger_for(self.result.scenario, self.tree, self.knobs)
+
     def _snapshot(self, ledger: Ledger) -> dict[str, Key]:
         tree, window = self.tree, self.window
         out = {}
         for i, name in enumerate(tree.instance_names):
             g = tree.instance_group[i]
+            if self.allocations is not None:
+                # R34: the part of its allocation used (seconds used when it has none).
+                a = tree.allocation[i]
+                key = ledger.used[i] / a if a is not None else ledger.used[i]
+                out[name] = Key(name, name, key, key, ledger.used[i])
+                continue
             out[name] = Key(
                 instance=name,
                 group=tree.group_names[g],
@@ -190,8 +221,12 @@ class History:
         return out
 
     def over_allocation(self, instance: str, key: Key) -> bool:
-        """R10: an instance at or above its allocation is skipped by the fair-share pick."""
-        limit = self.tree.allocation[self._index[instance]]
+        """R10: an instance at or above its allocation is skipped by the fair-share pick (R34:
+        only when its allocation is a limit)."""
+        i = self._index[instance]
+        if self.allocations is not None:
+            return self.allocations.rank(i, key.used) is None
+        limit = self.tree.allocation[i]
         return limit is not None and key.used >= limit
 
     # --- sessions and reservations ----------------------------------------------------------

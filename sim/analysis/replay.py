@@ -21,10 +21,17 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from ..kernel.dispatch import BATCH, FAIR_SHARE, RESERVATION, SESSION, Dispatcher
+from ..kernel.dispatch import (
+    BATCH,
+    BY_ALLOCATION,
+    FAIR_SHARE,
+    RESERVATION,
+    SESSION,
+    Dispatcher,
+)
 from ..kernel.engine import BackendState
 from ..kernel.fairshare import Ledger
-from ..model.units import format_share
+from ..model.units import format_duration, format_share
 from .history import History
 from .results import Result
 
@@ -129,7 +136,8 @@ def _queue(h: History, pos: int, t: float, sessions: pd.DataFrame) -> pd.DataFra
     again
     over a snapshot of the queues just before position ``pos``, with the keys frozen."""
     m = h.moments
-    waiting = m[(m["submit_pos"] < pos) & (m["leave_pos"] >= pos)].sort_values("submit_pos")
+    # R41: a job in pre-processing is not in the QPU's queue yet (queue_pos, not submit_pos).
+    waiting = m[(m["queue_pos"] < pos) & (m["leave_pos"] >= pos)].sort_values("queue_pos")
     keys = h.keys_at([(pos, t)])[0]
     ledger = h.ledger_at(pos, t)
     active = sessions[sessions["state"] == "active"].sort_values("since", kind="stable")
@@ -145,8 +153,8 @@ def _queue(h: History, pos: int, t: float, sessions: pd.DataFrame) -> pd.DataFra
         reserved = h.reservation_at(b, t)
         if reserved is not None:
             snap.reserve(reserved)
-        for cid in _due_calibrations(h, b, pos):
-            snap.b.calibrations.append((cid, 0.0))
+        for cid, kind in _due_calibrations(h, b, pos):
+            snap.b.calibrations.append((cid, 0.0, kind))
         for n, (jid, job, why) in enumerate(snap.ranking(keys, reserved), start=1):
             if job is None:
                 rows.append((b, n, jid, "", "", "", float("nan"), why))
@@ -186,7 +194,7 @@ class _Snapshot(Dispatcher):
     """One backend's queues at a moment, and a dispatcher that records its picks."""
 
     def __init__(self, h: History, ledger: Ledger, t: float, backend: str):
-        self._init_fair_share(h.tree, ledger)
+        self._init_fair_share(h.tree, ledger, h.allocations)
         self.knobs = h.knobs
         self.stopped = False
         self.env = SimpleNamespace(now=t)
@@ -209,7 +217,7 @@ class _Snapshot(Dispatcher):
     def add(self, jid: str, row: pd.Series) -> None:
         i = self.index[row["instance"]]
         s = self.sessions.get(_s(row["session_id"]))
-        job = _Job(jid, int(row["submit_pos"]), i, s, row)
+        job = _Job(jid, int(row["queue_pos"]), i, s, row)
         self.jobs.append(job)
         b = self.b
         b.queues[i].append(job)
@@ -241,8 +249,7 @@ class _Snapshot(Dispatcher):
         out = []
         for jid, job, rule in self.picks:
             if job is None:
-                why = ("due; an active session keeps it waiting (R25)"
-                       if self.blocked_calibrations else "due (R25)")  # fmt: skip
+                why = _system_why(rule, self.blocked_calibrations)
             else:
                 inst = job["instance"]
                 why = {
@@ -251,17 +258,29 @@ class _Snapshot(Dispatcher):
                     RESERVATION: f"inside {inst}'s reservation, FIFO (R27)",
                     FAIR_SHARE: f"fair share: {inst} used {format_share(keys[inst].key)} of its "
                     "share (R5–R7)",
+                    BY_ALLOCATION: self._by_allocation(inst, keys[inst]),
                 }[rule]
             out.append((jid, job, why))
-        for cid, _ in b.calibrations:  # kept waiting by a session outside the reservation
-            out.append((cid, None, "due; an active session keeps it waiting (R25)"))
+        for cid, _, kind in b.calibrations:  # kept waiting by a session outside the reservation
+            out.append((cid, None, _system_why(kind, True)))
         for job in self.jobs:
             if job.state == 0:
                 inst = job.row["instance"]
                 why = (f"waits for {reserved}'s reservation (R27)" if reserved is not None
+                       else f"{inst} reached its allocation, a limit (R34)"
+                       if self.allocations is not None
                        else f"{inst} is over its allocation (R10)")  # fmt: skip
                 out.append((job.id, job.row, why))
         return out
+
+    def _by_allocation(self, inst: str, key) -> str:
+        """R34: the part of its allocation an instance used; one without an allocation
+        (Pay-As-You-Go) ranks by the seconds it used, in the tier ``payg_priority`` says."""
+        if self.tree.allocation[self.index[inst]] is None:
+            return (f"fair share by allocation: {inst} has no allocation and used "
+                    f"{format_duration(key.used)} (R34, payg_priority)")  # fmt: skip
+        return (f"fair share by allocation: {inst} used {format_share(key.key)} of its "
+                "allocation (R34)")  # fmt: skip
 
     # --- the dispatcher's actions, recorded ------------------------------------------------
 
@@ -275,8 +294,8 @@ class _Snapshot(Dispatcher):
         self.picks.append((job.id, job.row, why))
 
     def _start_calibration(self, b: BackendState) -> None:
-        cid, _ = b.calibrations.popleft()
-        self.picks.append((cid, None, ""))
+        cid, _, kind = b.calibrations.popleft()
+        self.picks.append((cid, None, kind))
 
     def _next_session_job(self, s: _Session) -> _Job:
         """FIFO: a shuffled session order (R23) draws from the run's generator, which the log
@@ -290,13 +309,25 @@ class _Snapshot(Dispatcher):
         pass  # R10: the keys are frozen at this moment
 
 
-def _due_calibrations(h: History, backend: str, pos: int) -> list[str]:
+def _system_why(kind: str, blocked: bool) -> str:
+    """Why a due calibration (R25) or queue pause (R40) stands where it does."""
+    rule = "R40 pause" if kind == "pause" else "R25"
+    return f"due; an active session keeps it waiting ({rule})" if blocked else f"due ({rule})"
+
+
+_SYSTEM_EVENTS = {"calibration_due": "calibration", "pause_due": "pause"}
+
+
+def _due_calibrations(h: History, backend: str, pos: int) -> list[tuple[str, str]]:
+    """The due system jobs (calibrations and pauses, one queue in the engine) not yet started
+    before position ``pos``, as (id, kind) in the order they fell due."""
     ev = h.events.iloc[:pos]
-    ev = ev[(ev["backend"] == backend) & ev["event"].isin(["calibration_due", "calibration_start"])]
-    due: list[str] = []
+    events = ["calibration_due", "calibration_start", "pause_due", "pause_start"]
+    ev = ev[(ev["backend"] == backend) & ev["event"].isin(events)]
+    due: list[tuple[str, str]] = []
     for event, cid in zip(ev["event"], ev["detail"], strict=True):
-        if event == "calibration_due":
-            due.append(cid)
+        if event in _SYSTEM_EVENTS:
+            due.append((cid, _SYSTEM_EVENTS[event]))
         elif due:
-            due.pop(0)  # calibrations start in the order they fell due (a deque in the engine)
+            due.pop(0)  # system jobs start in the order they fell due (a deque in the engine)
     return due

@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 
 JOB_COLUMNS = [
     "job_id", "workload", "user", "instance", "backend", "mode", "session_id", "submitted",
-    "started", "finished", "wait", "status", "reason", "quantum_seconds",
+    "started", "finished", "wait", "status", "reason", "quantum_seconds", "running_since",
 ]  # fmt: skip
+# running_since (R41): when the client sees RUNNING — the start of the job's classical
+# pre-processing where the profile has lanes, else its QPU start (``started``). Added last, so
+# the contract's columns keep their places.
 SESSION_COLUMNS = [
     "session_id", "workload", "user", "instance", "backend", "mode", "created", "activated",
     "ended", "end_reason", "activations", "jobs", "jobs_done", "jobs_failed", "usage_seconds",
@@ -67,11 +70,15 @@ _IDLE_EVENTS = ["session_activate", "session_deactivate", "session_end", "reserv
 
 
 def _backend_segments(ran: pd.DataFrame, cal_starts: np.ndarray, cal_ends: np.ndarray,
-                      labels: list[tuple], end_time: float) -> list[list]:  # fmt: skip
+                      labels: list[tuple], end_time: float,
+                      cal_kinds: np.ndarray | None = None) -> list[list]:  # fmt: skip
     """One backend's timeline rows, as the columns after ``backend``: its jobs and
     calibrations in (start, end) order, each preceded by the idle time since the backend was
     last busy, cut where the idle labels change (``Result._idle_labels``); then the idle
     time to the end of the run.
+
+    ``cal_kinds`` names each system segment (``calibration`` or ``pause``, R40; default all
+    calibrations): they run one at a time, so the k-th start pairs with the k-th end.
 
     Array operations throughout: a 222k-job run has about as many idle gaps as jobs.
     """
@@ -81,7 +88,9 @@ def _backend_segments(ran: pd.DataFrame, cal_starts: np.ndarray, cal_ends: np.nd
     a = np.concatenate([ran["started"].to_numpy(dtype=float), cal_starts.astype(float)])
     z = np.concatenate([ran["finished"].to_numpy(dtype=float), cal_z])
     nothing = np.full(n_cal, None, dtype=object)
-    kind = np.array(["job"] * n_jobs + ["calibration"] * n_cal, dtype=object)
+    if cal_kinds is None:
+        cal_kinds = np.full(n_cal, "calibration", dtype=object)
+    kind = np.concatenate([np.full(n_jobs, "job", dtype=object), cal_kinds.astype(object)])
     job_id = np.concatenate([ran["job_id"].to_numpy(dtype=object), nothing])
     session_id = np.concatenate([ran["session_id"].to_numpy(dtype=object), nothing])
     user = np.concatenate([ran["user"].to_numpy(dtype=object), nothing])
@@ -172,6 +181,10 @@ class Result:
         started = np.full(n, np.nan)
         start = kind == "start"
         started[row[code[start]]] = time[start]
+        running_since = started.copy()  # R41: RUNNING from the pre-processing's start, if any
+        pre = kind == "preprocess_start"
+        if pre.any():
+            running_since[row[code[pre]]] = time[pre]
         final = final_events(kind)
         at = row[code[final]]
         final_time = np.full(n, np.nan)
@@ -197,6 +210,7 @@ class Result:
                 "status": _object_column(status),
                 "reason": _object_column(reason),
                 "quantum_seconds": np.fromiter((r[2] for r in submits), float, len(submits)),
+                "running_since": running_since,
             }
         )
 
@@ -259,15 +273,20 @@ class Result:
         nothing = np.empty(0, dtype=np.intp)
         idle_events = ev["event"].isin(_IDLE_EVENTS).to_numpy()
         kind = ev["event"].to_numpy(dtype=object)
-        cal_start, cal_end = kind == "calibration_start", kind == "calibration_end"
+        # System segments: calibrations (R25) and queue pauses (R40), one at a time.
+        pause_start = kind == "pause_start"
+        cal_start = (kind == "calibration_start") | pause_start
+        cal_end = (kind == "calibration_end") | (kind == "pause_end")
         times = ev["time"].to_numpy()
         for backend in [b.name for b in self.scenario.backends]:
             rows = ev_rows.get(backend, nothing)
             r = ran.iloc[ran_rows.get(backend, nothing)]
-            cs = times[rows[cal_start[rows]]]
+            starts = rows[cal_start[rows]]
+            cs = times[starts]
             ce = times[rows[cal_end[rows]]]
+            ck = np.where(pause_start[starts], "pause", "calibration").astype(object)
             labels = self._idle_labels(ev.iloc[rows[idle_events[rows]]], session_mode, end_time)
-            segments = _backend_segments(r, cs, ce, labels, end_time)
+            segments = _backend_segments(r, cs, ce, labels, end_time, ck)
             columns["backend"].extend([backend] * len(segments[0]))
             for c, values in zip(TIMELINE_COLUMNS[1:], segments, strict=True):
                 columns[c].extend(values)
@@ -364,14 +383,20 @@ class Result:
                 "simulated"
             )
         pending = pending_rules(self.scenario.knobs)
+        if self.scenario.knobs.preprocess_lanes == 0:
+            pre = [w.name for w in self.scenario.workloads if w.preprocess > 0]
+            if pre:
+                out.append(
+                    f"{self.scenario.rules} has no pre-processing lanes (preprocess_lanes: 0), "
+                    f"so the `preprocess` time of {', '.join(pre)} is ignored (R41); set "
+                    "`overrides: {preprocess_lanes: N}` to model it"
+                )
         if pending:
             # Issue 15: the profile is data before the engine reads it; say which rules this
             # run does not follow rather than let its tables pass for today's platform.
             out.append(
                 f"{self.scenario.rules}: the engine does not apply these rules yet: "
                 + "; ".join(pending)
-                + ". This run weighs instances by their `share` (R5-R7) and treats an "
-                "`allocation` as a limit (R10)"
             )
         return out
 

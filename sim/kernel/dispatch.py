@@ -2,11 +2,11 @@
 backend picks").
 
 :class:`Dispatcher` holds the order — calibration (R25, R29) → the session holding the backend
-(R13) → active batches (R24) → the reservation (R27) → fair share (R5–R7, R10) — and the one
-fair-share pick. The engine *is* a dispatcher (it starts what :meth:`Dispatcher.dispatch`
-picks); the replay (:mod:`sim.analysis.replay`) is another, over a snapshot of the queues rebuilt
-from
-the event log, that records the picks instead of running them. So the replay's first place is
+(R13) → active batches (R24) → the reservation (R27) → fair share (R5–R7, R10; or by
+allocation, R34/R35) — and the one fair-share pick for each basis. The engine *is* a
+dispatcher (it starts what :meth:`Dispatcher.dispatch` picks); the replay
+(:mod:`sim.analysis.replay`) is another, over a snapshot of the queues rebuilt from the event
+log, that records the picks instead of running them. So the replay's first place is
 the engine's next start by construction, and a property test checks it on random scenarios.
 
 A subclass provides ``knobs``, ``stopped``, ``env.now``, and the actions
@@ -20,27 +20,39 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..model.rules import Knobs
     from .engine import BackendState, Job
-    from .fairshare import Ledger, ShareTree
+    from .fairshare import Allocations, Ledger, ShareTree
     from .sessions import Session
 
 QUEUED = 0  # Job.state (see sim.kernel.engine)
 
 # Why a job started, as the start event's detail says (rule number first).
-SESSION, BATCH, RESERVATION, FAIR_SHARE = (
+SESSION, BATCH, RESERVATION, FAIR_SHARE, BY_ALLOCATION = (
     "R13 session priority", "R24 batch priority", "R27 reservation", "R5 fair share",
+    "R34 fair share by allocation",
 )  # fmt: skip
 
 
 class Dispatcher:
     knobs: Knobs
     stopped: bool
+    # The start event's rule for a fair-share pick: R5 (the share tree) or R34 (allocation).
+    fair_share_rule = FAIR_SHARE
 
-    def _init_fair_share(self, tree: ShareTree, ledger: Ledger) -> None:
+    def _init_fair_share(
+        self, tree: ShareTree, ledger: Ledger, allocations: Allocations | None = None
+    ) -> None:
+        """``allocations`` given: fair share by allocation (R34, ``fair_share_basis:
+        allocation``) replaces the share tree's pick for this dispatcher. The choice is made
+        once here, so the older profiles' per-job path is the share tree's, unchanged."""
         self.tree = tree
         self.ledger = ledger
         self.group_of = tree.instance_group  # instance → its group (R6)
         self.group_alloc = [s * ledger.window for s in tree.group_share]
         self.inst_alloc = [s * ledger.window for s in tree.instance_share]
+        self.allocations = allocations
+        if allocations is not None:
+            self._fair_share_pick = self._allocation_pick
+            self.fair_share_rule = BY_ALLOCATION
 
     def dispatch(self, b: BackendState) -> None:
         """Start ``b``'s next job or calibration, in the order of docs/model.md."""
@@ -49,8 +61,9 @@ class Dispatcher:
             return
         holder = b.holder
         res = b.reservation
-        # R25/R29: a due calibration runs at the next free moment, ahead of every user job —
-        # unless the profile lets an active session keep it waiting (ibm-current).
+        # R25/R29: a due calibration (or R40 queue pause, the same queue) runs at the next free
+        # moment, ahead of every user job — unless the profile lets an active session keep it
+        # waiting (ibm-current, ibm-2025).
         if b.calibrations and not (holder is not None and self.knobs.session_blocks_calibration):
             self._start_calibration(b)
             return
@@ -71,9 +84,9 @@ class Dispatcher:
             if b.counts[res.instance]:
                 self._start(b, self._head(b, res.instance), RESERVATION)
             return
-        job = self._fair_share_pick(b)  # R5–R7
+        job = self._fair_share_pick(b)  # R5–R7 (or R34)
         if job is not None:
-            self._start(b, job, FAIR_SHARE)
+            self._start(b, job, self.fair_share_rule)
 
     def _next_session_job(self, s: Session) -> Job:
         q = s.queue
@@ -143,6 +156,35 @@ class Dispatcher:
             return None
         if tied and tie == best_gkey:
             return self._group_tie(b, best_gkey)
+        return best
+
+    def _allocation_pick(self, b: BackendState) -> Job | None:
+        """R34/R35 (docs: fair-share-scheduler, allocation-limits, plans-overview): the
+        instance with the smallest (tier, fraction of its allocation used) — see
+        :class:`sim.kernel.fairshare.Allocations` — ties to the older head job, and its oldest job
+        (FIFO inside an instance). A limited instance that reached its allocation is skipped:
+        its jobs stay queued, and the backend looks again when old usage leaves the window."""
+        waiting = b.waiting
+        if not waiting:
+            return None
+        ledger = self.ledger
+        ledger.expire(self.env.now)  # R7: old usage leaves the window (Flex's never, R34)
+        used = ledger.used
+        rank = self.allocations.rank
+        best = best_rank = None
+        blocked = False
+        for i in waiting:
+            r = rank(i, used[i])
+            if r is None:
+                blocked = True  # R34/R35: at its allocation, which is a limit
+                continue
+            if best_rank is not None and r > best_rank:
+                continue
+            head = self._head(b, i)
+            if best_rank is None or r < best_rank or head.seq < best.seq:
+                best, best_rank = head, r
+        if best is None and blocked:
+            self._wake_when_usage_expires(b)
         return best
 
     def _group_tie(self, b: BackendState, gkey: float) -> Job:

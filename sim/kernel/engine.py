@@ -28,7 +28,7 @@ from .costlimit import CostMeter
 from .dispatch import Dispatcher
 from .environment import WORLD, Kernel
 from .eventlog import EventLog, Opened
-from .fairshare import Ledger, ShareTree
+from .fairshare import Allocations, ShareTree, ledger_for
 from .gcpause import gc_paused
 from .sessions import END_FAILURES, Session
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 TIMER = 2  # a state timer runs after the world events of its instant (see sim.kernel.environment)
 QUEUED, RUNNING, FINAL = 0, 1, 2  # Job.state (sim.kernel.dispatch reads QUEUED)
+# R41: submitted, not yet in the QPU's queue: waiting for a pre-processing lane, or in one.
+WAITING_LANE, IN_LANE = 3, 4
 _new = object.__new__
 
 
@@ -86,7 +88,8 @@ class Reservation:
 class BackendState:
     __slots__ = (
         "name", "queues", "counts", "waiting", "busy", "holder", "batches", "calibrations",
-        "reservation", "windows", "dispatch_pending", "wake_at", "current", "since",
+        "reservation", "windows", "dispatch_pending", "wake_at", "current", "since", "lanes_busy",
+        "lane_queue",
     )  # fmt: skip
 
     def __init__(self, name: str, n_instances: int):
@@ -97,7 +100,8 @@ class BackendState:
         self.busy = False
         self.holder: Session | None = None  # the active session holding the backend (R13)
         self.batches: list[Session] = []  # active batches, oldest activation first (R24)
-        self.calibrations: deque[tuple[str, float]] = deque()  # due, not yet run (R25)
+        # Due system jobs, not yet run: (id, duration, calibration | pause) (R25, R40).
+        self.calibrations: deque[tuple[str, float, str]] = deque()
         self.reservation: Reservation | None = None
         self.windows: dict[int, list[tuple[float, float]]] = {}  # instance → reserved windows
         self.dispatch_pending = False
@@ -106,6 +110,8 @@ class BackendState:
         # (R37, R39; see Engine._track_running).
         self.current: Job | None = None
         self.since = 0.0
+        self.lanes_busy = 0  # R41: pre-processing lanes in use
+        self.lane_queue: deque[Job] = deque()  # R41: jobs waiting for a lane, FIFO
 
 
 class Engine(Dispatcher):
@@ -119,8 +125,14 @@ class Engine(Dispatcher):
         self.env = env = Kernel(self.dispatch)
         self.done = env.event()  # succeeds when the run is over (see _end)
         self.log = EventLog()
-        tree = ShareTree.build(scenario)
-        self._init_fair_share(tree, Ledger(tree, self.knobs.fair_share_window))
+        knobs = self.knobs
+        tree = ShareTree.build(scenario, knobs)
+        by_allocation = knobs.fair_share_basis == "allocation"  # R34
+        self._init_fair_share(
+            tree,
+            ledger_for(scenario, tree, knobs),
+            Allocations.build(scenario, tree, knobs) if by_allocation else None,
+        )
         self.instance_index = {n: i for i, n in enumerate(self.tree.instance_names)}
         self.instances = {i.name: i for i in scenario.instances}
         self.user_instance = {u.name: u.instance for u in scenario.users}
@@ -132,6 +144,7 @@ class Engine(Dispatcher):
         self.running = 0
         self.stopped = False
         self.over = False  # the run is over once the end marker is reached (see _end)
+        self.draining = False  # R40: the user work is done; due system jobs still run (_end)
         self.sessions: list[Session] = []
         self.workloads: dict[str, WorkloadRun] = {}
         self.arrivals = env.arrivals  # every stream's arrivals, merged (R32)
@@ -184,10 +197,33 @@ class Engine(Dispatcher):
 
     def _end(self) -> None:
         """The run is over: the ``done`` event goes in behind what is already due at this
-        instant (a world event), so that the same events still run before the end."""
-        if not self.over:
-            self.over = True
-            self.done.succeed()
+        instant (a world event), so that the same events still run before the end.
+
+        R40, in every profile: a calibration that fell due before the user work was done is
+        never dropped — the run goes on until it has run (see :meth:`_drain_system_jobs`).
+        ``until`` is a hard stop (nothing new starts, R1), so it ends the run as it is.
+        """
+        if self.over or (not self.stopped and self._drain_system_jobs()):
+            return
+        self.over = True
+        self.done.succeed()
+
+    def _drain_system_jobs(self) -> bool:
+        """R40: once no user work is left, the backends still run their due calibrations.
+
+        Nothing holds the run then (no job, no active session), so each one starts at once,
+        holds the run while it runs and calls :meth:`_end` again when it is done. From the first
+        drain on, a calibration falling due is not queued (``_schedule_calibration``): the run
+        finishes the system jobs it has, and a periodic one that keeps falling due during the
+        previous one cannot keep it going for ever. True while some are left to run.
+        """
+        waiting = [b for b in self.backends.values() if b.calibrations]
+        if not waiting:
+            return False
+        self.draining = True
+        for b in waiting:
+            self.request_dispatch(b)
+        return True
 
     def request_dispatch(self, b: BackendState) -> None:
         """Ask ``b`` to pick its next job once everything else at this instant is handled."""
@@ -223,6 +259,9 @@ class Engine(Dispatcher):
             for n, cal in enumerate(b.calibrations):
                 self._schedule_calibration(self.backends[b.name], f"{b.name}/cal{n + 1}", cal,
                                            cal.start)  # fmt: skip
+            for n, pause in enumerate(b.pauses):  # R40: queue pauses (health checks)
+                self._schedule_calibration(self.backends[b.name], f"{b.name}/pause{n + 1}",
+                                           pause, pause.start, "pause")  # fmt: skip
         for r in s.reservations:
             b = self.backends[r.backend]
             inst = self.instance_index[r.instance]
@@ -268,6 +307,8 @@ class Engine(Dispatcher):
     # --- jobs -------------------------------------------------------------------------------
 
     def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None) -> Job:
+        if wl.preprocess:  # R41: pre-processing lanes before the QPU's queue
+            return self._submit_preprocessed(wl, k, quantum, session)
         b = wl.backend
         self.seq += 1
         job = Job.new(f"{wl.name}.{k}", self.seq, wl, session, quantum)
@@ -287,6 +328,85 @@ class Engine(Dispatcher):
         self._enqueue(b, job)
         self.request_dispatch(b)
         return job
+
+    # --- pre-processing lanes (R41) ------------------------------------------------------------
+
+    def _submit_preprocessed(self, wl: WorkloadRun, k: int, quantum: float,
+                             session: Session | None) -> Job:  # fmt: skip
+        """R41 (docs: execution-modes-faq): a job with a ``preprocess`` time shows RUNNING as
+        soon as its classical pre-processing starts in one of the backend's lanes, and only
+        then enters the QPU's queue. Submitted now (the session's bookkeeping is done now, as
+        for any submission); queued when its pre-processing ends (:meth:`_preprocessed`)."""
+        b = wl.backend
+        self.seq += 1
+        job = Job.new(f"{wl.name}.{k}", self.seq, wl, session, quantum)
+        self.log.add(self.env.now, b.name, "submit", job.id, session.id if session else None,
+                     wl.user, (wl.name, wl.mode, quantum))  # fmt: skip
+        self.hold()
+        if session is not None:
+            if not session.accepting:
+                self._finalize(job, "error", session.refusal())
+                return job
+            session.jobs_submitted += 1
+            if session.first_job is None:
+                session.first_job = job
+            session.preprocessing.append(job)  # a job in flight: keeps the ITTL off (R14)
+        job.state = WAITING_LANE
+        b.lane_queue.append(job)
+        self._fill_lanes(b)
+        if job.state == WAITING_LANE:  # no lane free: the log must say it is not queued yet
+            self.log.add(self.env.now, b.name, "preprocess_wait", job.id,
+                         session.id if session else None, wl.user)  # fmt: skip
+        return job
+
+    def _fill_lanes(self, b: BackendState) -> None:
+        """R41: start the pre-processing of waiting jobs, first come first served, while a
+        lane is free. After ``until`` nothing new starts (R1)."""
+        lanes, q = self.knobs.preprocess_lanes, b.lane_queue
+        while q and b.lanes_busy < lanes and not self.stopped:
+            job = q.popleft()
+            if job.state != WAITING_LANE:
+                continue  # it left (cancelled, or its session ended) while waiting for a lane
+            job.state = IN_LANE
+            b.lanes_busy += 1
+            sid = job.session.id if job.session else None
+            self.log.add(self.env.now, b.name, "preprocess_start", job.id, sid, job.user)
+            self.later(job.workload.preprocess, self._preprocessed, WORLD, (b, job))
+
+    def _preprocessed(self, b: BackendState, job: Job) -> None:
+        """R41: the job's pre-processing is done: it frees its lane and enters the QPU's queue
+        (its age for R7 is its place in that queue, the order the scheduler sees it in). A job
+        that left meanwhile freed its lane then (:meth:`_fail_preprocessing`)."""
+        if job.state != IN_LANE:
+            return
+        b.lanes_busy -= 1
+        s = job.session
+        self.log.add(self.env.now, b.name, "preprocess_end", job.id, s.id if s else None,
+                     job.user)  # fmt: skip
+        self.seq += 1
+        job.seq = self.seq
+        job.state = QUEUED
+        if s is not None:
+            s.preprocessing.remove(job)
+            s.queue.append(job)
+            s.queued += 1
+        self._enqueue(b, job)
+        self.request_dispatch(b)
+        self._fill_lanes(b)
+
+    def _fail_preprocessing(self, job: Job, status: str, reason: str) -> None:
+        """A job leaves during its pre-processing (cancelled, or its session ended): the
+        pre-processing stops and its lane, if it had one, is free at once."""
+        s = job.session
+        if s is not None:
+            s.preprocessing.remove(job)
+        in_lane = job.state == IN_LANE
+        b = job.backend
+        if in_lane:
+            b.lanes_busy -= 1
+        self._finalize(job, "cancelled" if status == "CANCELLED" else "error", reason)
+        if in_lane:
+            self._fill_lanes(b)
 
     def reject(self, wl: WorkloadRun, k: int, quantum: float, reason: str) -> Job:
         """A submission refused outright (R21: Open-plan sessions under ibm-current)."""
@@ -337,7 +457,10 @@ class Engine(Dispatcher):
     def cancel_job(self, job: Job) -> None:
         """A user cancels one job: a queued one leaves the queue; a running one stops at once
         under ``cancel_running_jobs`` (R37, docs: monitor-job), else it runs on (R1); a
-        finished one is not affected."""
+        finished one is not affected; one still pre-processing (R41) stops and leaves."""
+        if job.state >= WAITING_LANE:  # R41: pre-processing, not in the QPU's queue yet
+            self._fail_preprocessing(job, "CANCELLED", "user_cancelled")
+            return
         if job.state == QUEUED:
             self.fail_queued(job, "CANCELLED", "user_cancelled")
         elif job.state == RUNNING and self.knobs.cancel_running_jobs:
@@ -415,7 +538,7 @@ class Engine(Dispatcher):
             s.running -= 1
             if s.ending:
                 self._close_session(s)
-            elif s.closing and s.queued == 0:
+            elif s.closing and s.queued == 0 and not s.preprocessing:
                 self._close_session(s)  # R17 drain: done without waiting for the ITTL
             elif s.active:
                 self._start_ittl(s)  # R14: the ITTL clock restarts when a session job finishes
@@ -539,13 +662,18 @@ class Engine(Dispatcher):
 
     # --- calibrations (R25, R26, R29) -----------------------------------------------------
 
-    def _schedule_calibration(self, b: BackendState, cid: str, cal, when: float) -> None:
+    def _schedule_calibration(self, b: BackendState, cid: str, cal, when: float,
+                              kind: str = "calibration") -> None:  # fmt: skip
+        """A calibration (R25) or a queue pause (``kind="pause"``, R40) falls due at ``when``
+        (and every ``cal.every`` after). Both wait in the backend's one queue of system jobs."""
+        due_event = f"{kind}_due"
+
         def due() -> None:
-            if self.over:
+            if self.over or self.draining:  # after the user work: not part of the run (R40)
                 return
-            if all(c != cid for c, _ in b.calibrations):  # a late one is not queued twice
-                b.calibrations.append((cid, cal.duration))
-                self.log.add(self.env.now, b.name, "calibration_due", None, None, None, cid)
+            if all(c[0] != cid for c in b.calibrations):  # a late one is not queued twice
+                b.calibrations.append((cid, cal.duration, kind))
+                self.log.add(self.env.now, b.name, due_event, None, None, None, cid)
                 self.request_dispatch(b)
             if cal.every is not None:
                 self.later(cal.every, due)
@@ -553,16 +681,19 @@ class Engine(Dispatcher):
         self.at(when, due)
 
     def _start_calibration(self, b: BackendState) -> None:
-        cid, duration = b.calibrations.popleft()
+        """Run the first due system job: a calibration (R25, R26), or a queue pause (R40:
+        a health check stopped the queue; like a calibration, the backend starts no job
+        until it ends, and a running job finishes first, R1)."""
+        cid, duration, kind = b.calibrations.popleft()
         b.busy = True
         self.running += 1
         self.hold()
-        self.log.add(self.env.now, b.name, "calibration_start", None, None, None, cid)
+        self.log.add(self.env.now, b.name, f"{kind}_start", None, None, None, cid)
 
         def end() -> None:
             b.busy = False
             self.running -= 1
-            self.log.add(self.env.now, b.name, "calibration_end", None, None, None, cid)
+            self.log.add(self.env.now, b.name, f"{kind}_end", None, None, None, cid)
             if self.stopped and self.running == 0:
                 self._end()
             self.request_dispatch(b)
@@ -612,8 +743,9 @@ class Engine(Dispatcher):
         self.log.add(self.env.now, s.backend.name, "session_open", None, s.id, s.user,
                      Opened(s.workload, s.mode, s.max_time, s.ittl))  # fmt: skip
         idle = self.knobs.idle_session_close
-        if idle is not None:
-            # R22: a session that gets no job this long after it was opened closes by itself.
+        if idle is not None and (s.holds or self.knobs.idle_close_batches):
+            # R22: a session that gets no job this long after it was opened closes by itself;
+            # R41 (ibm-2025, docs: run-jobs-session): sessions only, not batches.
             def check() -> None:
                 if s.jobs_submitted == 0 and not s.ended:
                     self.end_session(s, "idle_timeout")
@@ -669,7 +801,8 @@ class Engine(Dispatcher):
 
         def expired() -> None:
             # R14: inactive only if no job of the session is queued (or running) by now.
-            if s.ittl_gen == gen and s.active and not s.queued and not s.running:
+            if (s.ittl_gen == gen and s.active and not s.queued and not s.running
+                    and not s.preprocessing):  # fmt: skip
                 self.deactivate(s, "interactive_ttl")
 
         self.later(s.ittl, expired, TIMER)
@@ -688,7 +821,7 @@ class Engine(Dispatcher):
             self.end_session(s, "closed")
             return
         s.start_closing()
-        if s.queued == 0 and s.running == 0:
+        if s.queued == 0 and s.running == 0 and not s.preprocessing:
             self._close_session(s, "closed")
 
     def end_session(self, s: Session, why: str) -> None:
@@ -703,6 +836,8 @@ class Engine(Dispatcher):
         status, reason = END_FAILURES[why]
         for job in s.live_jobs():
             self.fail_queued(job, status, reason)
+        for job in list(s.preprocessing):  # R41: jobs still in pre-processing fail too
+            self._fail_preprocessing(job, status, reason)
         if not s.running:
             self._close_session(s, why)
         self.request_dispatch(s.backend)

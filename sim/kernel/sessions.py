@@ -87,6 +87,7 @@ class Session:
         "id", "workload", "user", "instance", "backend", "mode", "holds", "ittl", "max_time",
         "queue", "queued", "running", "phase", "activity", "activated_at", "first_activation",
         "activations", "end_reason", "drained", "ittl_gen", "jobs_submitted", "first_job", "rng",
+        "preprocessing",
     )  # fmt: skip
 
     def __init__(
@@ -123,6 +124,7 @@ class Session:
         self.jobs_submitted = 0
         self.first_job: Job | None = None
         self.rng = None
+        self.preprocessing: list[Job] = []  # R41: submitted, not yet in the QPU's queue
 
     def live_jobs(self) -> list[Job]:
         """The session's queued jobs in submission order (drops stale entries)."""

@@ -34,6 +34,9 @@ class WorkloadRun:
         self.backend = engine.backends[spec.backend]
         limit = spec.max_execution_time if spec.max_execution_time is not None else math.inf
         self.limit = min(limit, knobs.job_time_limit)  # R3
+        # R41: pre-processing before the QPU's queue, only where the profile has lanes (0, the
+        # older profiles: the stage does not exist, and the field is ignored with a warning).
+        self.preprocess = spec.preprocess if knobs.preprocess_lanes else 0.0
         # R38 (docs: execution-modes-faq, estimate-job-run-time): each job locks the QPU for a
         # small overhead besides its quantum; usage is the time the QPU is locked, so the
         # overhead occupies the backend and counts against max_execution_time (R3).

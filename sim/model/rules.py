@@ -85,7 +85,8 @@ class Knobs(BaseModel):
     # (the engine's reading so far), or to sessions only.
     idle_close_batches: bool = True
     # R41 (docs: execution-modes-faq): classical pre-processing lanes per backend before
-    # the QPU pick (0: none; a job's RUNNING is its QPU start).
+    # the QPU pick (0: none — a workload's `preprocess` is ignored with a warning, and a
+    # job's RUNNING is its QPU start).
     preprocess_lanes: int = Field(default=0, ge=0)
 
     @field_validator(
@@ -185,15 +186,9 @@ KNOB_NAMES = tuple(Knobs.model_fields)
 # Knobs the engine does not read yet (issue 15's engine task): their value under a profile is
 # data for the Rules page, validation and docs, not yet behaviour of a run. A run whose knobs
 # differ from the default here is told so by ``Result.warnings`` (the older profiles never are).
-# The engine reads R37 `cancel_running_jobs`, R38 `job_overhead_seconds` and
-# `max_execution_time_status`, and R39 `instances[i].cost_limit`.
-ENGINE_PENDING: dict[str, str] = {
-    "fair_share_basis": "R34 fair share by allocation",
-    "payg_priority": "R34 Pay-As-You-Go priority",
-    "open_plan_allocation": "R35 the Open plan's default 10-minute allocation",
-    "idle_close_batches": "R41 idle close for sessions only",
-    "preprocess_lanes": "R41 pre-processing lanes",
-}
+# Empty now: the engine reads every knob of semantics §10 (R34, R35, R37–R41). Kept, with
+# pending_rules(), for the next knob that is data before it is behaviour.
+ENGINE_PENDING: dict[str, str] = {}
 
 # The IBM documentation page (quantum.cloud.ibm.com/docs/guides/…) behind each knob's value
 # under ibm-2025; the Rules page shows it beside the knob.

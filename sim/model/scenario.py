@@ -151,9 +151,23 @@ class Calibration(_Model):
         return self.every if self.first_at is None else self.first_at
 
 
+class Pause(Calibration):
+    """R40: a queue pause (``pause: {at, duration}``, or periodic like a calibration).
+
+    A holistic health check found the device degraded and paused the job queue (docs:
+    calibration-jobs, "Monitor holistically"): the backend starts no job until it ends. It is
+    scheduled as a calibration is — it falls due, a running job finishes first (R1), an active
+    session keeps it waiting where it keeps calibrations waiting (R25: the health check is a
+    job interleaved with user jobs, and "a calibration job cannot run simultaneously while a
+    job or session is running") — and is its own kind in the results (``pause``).
+    """
+
+
 class Backend(_Model):
     name: Name
     calibrations: list[Calibration] = []
+    # R40; left out of dumps when empty, so that files without pauses read as before.
+    pauses: list[Pause] = Field(default=[], exclude_if=lambda v: not v)
 
 
 class Instance(_Model):
@@ -281,10 +295,13 @@ class Workload(_Model):
     # Left out of dumps when absent, so that files of the other patterns read as before
     # (in older versions too).
     replay: list[ReplayJob] | None = Field(default=None, exclude_if=lambda v: v is None)
+    # R41: each job's classical pre-processing before it enters the QPU's pick, run in the
+    # backend's `preprocess_lanes` (the knob; 0 — the older profiles — ignores it). Left out
+    # of dumps when 0, as `replay` above.
+    preprocess: float = Field(default=0.0, exclude_if=lambda v: v == 0)
 
-    _read, _write = _durations(
-        "start", "stop", "max_time", "interactive_ttl", "max_execution_time", "open_at"
-    )
+    _read, _write = _durations("start", "stop", "max_time", "interactive_ttl",
+                               "max_execution_time", "open_at", "preprocess")  # fmt: skip
 
     @model_validator(mode="before")
     @classmethod
@@ -740,12 +757,14 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
             )
 
     for i, b in enumerate(s.backends):
-        duty = sum(c.duration / c.every for c in b.calibrations if c.every is not None)
+        periodic = [c for c in (*b.calibrations, *b.pauses) if c.every is not None]
+        duty = sum(c.duration / c.every for c in periodic)
         if duty >= 1:
-            # R25: calibrations go first, so at 100 % no job would ever start.
+            # R25/R40: calibrations and pauses go first, so at 100 % no job would ever start.
             yield Problem(
                 f"backends[{i}].calibrations",
-                f"periodic calibrations would take {duty:.0%} of the backend's time; "
+                f"periodic calibrations{' and pauses' if b.pauses else ''} would take "
+                f"{duty:.0%} of the backend's time; "
                 "together they must leave room for jobs (less than 100 %)",
             )
 
