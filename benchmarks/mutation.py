@@ -1,8 +1,9 @@
 """Mutation check: do the rule tests notice a broken engine? (issue 14)
 
 Each mutant below breaks one rule with a one-line change to the engine or a rule module
-(``sim/kernel/engine.py``, ``dispatch.py``, ``fairshare.py``, ``sessions.py``, ``workloads.py``,
-``arrivals.py``, ``rules.py``): an exact source snippet and its replacement. Every mutant
+(``sim/kernel/engine.py``, ``dispatch.py``, ``fairshare.py``, ``sessions.py``,
+``workloads.py``, ``arrivals.py``, ``sim/model/rules.py``, ``settings.py``): an exact source
+snippet and its replacement. Every mutant
 is applied on its own to a temporary copy of the repository (never to the working tree) and
 the rule tests run against it (``pytest -x``, a time limit per mutant). A mutant is
 *caught* when a test fails or the run times out, *escaped* when every test passes. The score
@@ -58,10 +59,10 @@ class Mutant:
         return self.id.split("-")[0]
 
 
-E, D, F, S, W, A, P = (
+E, D, F, S, W, A, P, T = (
     "sim/kernel/engine.py", "sim/kernel/dispatch.py", "sim/kernel/fairshare.py",
     "sim/kernel/sessions.py", "sim/kernel/workloads.py", "sim/kernel/arrivals.py",
-    "sim/model/rules.py",
+    "sim/model/rules.py", "sim/model/settings.py",
 )  # fmt: skip
 
 # The list is a table, one mutant per entry: kept compact by hand.
@@ -164,9 +165,9 @@ MUTANTS: list[Mutant] = [
     Mutant("R35-open-default", F, 'if inst.allocation is None and inst.plan == "open":',
            "if False:", "the Open plan's default 10 minutes are not applied"),
     # --- sessions (R11–R23) ---
-    Mutant("R11-own-max-time", W,
-           "max_time = asked if asked is not None else knobs.default_max_time",
-           "max_time = knobs.default_max_time",
+    Mutant("R11-own-max-time", T,
+           "limit = max_time if max_time is not None else knobs.default_max_time",
+           "limit = knobs.default_max_time",
            "a session's own max_time is ignored"),
     Mutant("R12-clock-from-zero", E,
            "self.later(s.max_time, lambda: self._max_time_reached(s))",
@@ -207,11 +208,12 @@ MUTANTS: list[Mutant] = [
            "s.first_job is job and self.knobs.first_job_cancel_fails_session:",
            "s.first_job is job and not self.knobs.first_job_cancel_fails_session:",
            "the first-job-cancelled rule applies to the wrong profiles"),
-    Mutant("R20-fixed-ittl", W,
-           "fixed = knobs.interactive_ttl_fixed or spec.interactive_ttl is None",
-           "fixed = spec.interactive_ttl is None",
+    Mutant("R20-fixed-ittl", T, "        if knobs.interactive_ttl_fixed:\n",
+           "        if False:\n",
            "ibm-2023's fixed ITTL lets a workload set its own"),
-    Mutant("R21-open-job-mode", "sim/model/settings.py", 'return "job", ""', 'return "session", ""',
+    Mutant("R20-ittl-over-max-time", T, "    if ittl > limit:\n", "    if False:\n",
+           "a session keeps a (fixed) ITTL longer than its max_time"),
+    Mutant("R21-open-job-mode", T, 'return "job", ""', 'return "session", ""',
            "Open-plan sessions stay sessions under ibm-2024"),
     Mutant("R22-idle-close", E, "if s.jobs_submitted == 0 and not s.ended:",
            "if not s.ended:", "a session with jobs is closed as idle"),
@@ -225,15 +227,14 @@ MUTANTS: list[Mutant] = [
     Mutant("R24-no-jump", D,
            "if batch.queued and (res is None or res.instance == batch.instance):",
            "if False:", "a batch's jobs never jump the queue"),
-    Mutant("R24-ittl", W, "ittl = knobs.batch_interactive_ttl  # R24",
+    Mutant("R24-ittl", T, "ittl = knobs.batch_interactive_ttl  # R24",
            "ittl = knobs.default_interactive_ttl  # R24",
            "a batch gets the session ITTL instead of about 1 s"),
     Mutant("R24-ittl-profile", P, "batch_interactive_ttl: float = 1.0",
            "batch_interactive_ttl: float = 60.0", "the profiles' batch ITTL is 60 s"),
     Mutant("R24-holds", S, 'self.holds = mode == "session"', 'self.holds = mode != "job"',
            "a batch holds the backend like a session"),
-    Mutant("R24-open-max-time", W,
-           "cap = knobs.open_plan_batch_max_time if plan == \"open\" else knobs.batch_max_time",
+    Mutant("R24-open-max-time", T, "cap = knobs.open_plan_batch_max_time",
            "cap = knobs.batch_max_time", "Open-plan batches get 8 h"),
     Mutant("R24-usage", E, "            return  # R24: a batch bills",
            "            pass  # R24: a batch bills",

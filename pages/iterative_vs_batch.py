@@ -9,7 +9,7 @@ from sim.experiments import compare
 from ui import comparison, sidebar, state, widgets
 from ui.text import md
 
-ARMS = ("iterative session", "batch in a session", "batch mode", "plain jobs")
+ARMS = compare.SUBMISSION_WAYS
 PLAIN = {"one after another (iterative)": "iterative", "all at once": "batch"}
 
 
@@ -29,13 +29,8 @@ def charts(scenario: sim.Scenario, runs: dict[str, sim.Result], name: str) -> di
     }
 
 
-def main() -> None:
-    scenario, result = sidebar.page(
-        "Iterative vs batch",
-        "The same jobs (same seed, so the same quantum times, R33) submitted four ways: an "
-        "iterative loop in a session (R30), all at once in a session (R31), in batch mode "
-        "(R24), and as plain jobs in the fair-share queue.",
-    )
+def choose(scenario: sim.Scenario):
+    """The workload to compare and how plain jobs are submitted; None without a candidate."""
     candidates = [w for w in scenario.workloads if w.pattern in ("iterative", "batch")]
     if not candidates:
         st.info(
@@ -43,7 +38,7 @@ def main() -> None:
             "compare; streams are left as they are. Add one on the Scenario page, or load a "
             "preset such as iterative-vs-batch."
         )
-        return
+        return None
     left, right = st.columns(2)
     name = left.selectbox("Workload", [w.name for w in candidates], key="ivb_workload")
     plain = right.radio(
@@ -53,17 +48,39 @@ def main() -> None:
         key="ivb_plain",
         help="an iterative loop waits for each result; a batch submits everything at once",
     )
-    workload = next(w for w in candidates if w.name == name)
-    variants = {
-        "iterative session": compare.with_workload(
-            scenario, name, pattern="iterative", mode="session"
-        ),
-        "batch in a session": compare.with_workload(
-            scenario, name, pattern="batch", mode="session"
-        ),
-        "batch mode": compare.with_workload(scenario, name, pattern="batch", mode="batch"),
-        "plain jobs": compare.with_workload(scenario, name, pattern=PLAIN[plain], mode="job"),
-    }
+    return next(w for w in candidates if w.name == name), plain
+
+
+def timelines(scenario: sim.Scenario, result: sim.Result, runs, name: str, plain: str,
+              backend: str) -> None:  # fmt: skip
+    st.subheader("Timelines")
+    by = widgets.color_by("ivb_color_by")
+    # The Gantts take the most time to build (seconds for a big scenario): kept likewise.
+    gantts = state.derived(
+        result,
+        ("iterative_vs_batch gantts", name, plain, by),
+        lambda: comparison.gantts(runs, backend, by, widgets.colors(scenario, by)),
+    )
+    labels = list(runs)
+    for row in (labels[:2], labels[2:]):
+        for col, label in zip(st.columns(2), row, strict=True):
+            with col:
+                widgets.chart(gantts[label], key=f"ivb_gantt_{label}")
+
+
+def main() -> None:
+    scenario, result = sidebar.page(
+        "Iterative vs batch",
+        "The same jobs (same seed, so the same quantum times, R33) submitted four ways: an "
+        "iterative loop in a session (R30), all at once in a session (R31), in batch mode "
+        "(R24), and as plain jobs in the fair-share queue.",
+    )
+    chosen = choose(scenario)
+    if chosen is None:
+        return
+    workload, plain = chosen
+    name = workload.name
+    variants = compare.submission_variants(scenario, name, PLAIN[plain])
     if not scenario.knobs.batch_mode:
         st.caption(f"Under `{scenario.rules}` there is no batch mode: it runs as a session.")
     runs = comparison.run_variants(variants)
@@ -87,20 +104,7 @@ def main() -> None:
         widgets.chart(drawn["order"], key="ivb_order")
     with right:
         widgets.chart(drawn["waits"], key="ivb_waits")
-
-    st.subheader("Timelines")
-    by = widgets.color_by("ivb_color_by")
-    # The Gantts take the most time to build (seconds for a big scenario): kept likewise.
-    gantts = state.derived(
-        result,
-        ("iterative_vs_batch gantts", name, plain, by),
-        lambda: comparison.gantts(runs, workload.backend, by, widgets.colors(scenario, by)),
-    )
-    labels = list(runs)
-    for row in (labels[:2], labels[2:]):
-        for col, label in zip(st.columns(2), row, strict=True):
-            with col:
-                widgets.chart(gantts[label], key=f"ivb_gantt_{label}")
+    timelines(scenario, result, runs, name, plain, workload.backend)
 
 
 main()

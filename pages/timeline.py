@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import figures
+import sim
 from ui import explain_panel, sidebar, state, widgets
 
 
@@ -78,18 +79,8 @@ def jobs_table(jobs: pd.DataFrame) -> None:
     widgets.table(shown, key="timeline_jobs")
 
 
-def main() -> None:
-    scenario, result = sidebar.page(
-        "Timeline",
-        "What each backend did. Hover a job for its times, wait, status and reason. Below each "
-        "backend, a thin band per session: dark while active (holding the backend), light "
-        "while inactive. With pre-processing lanes (R41), a thin row per lane shows each job's "
-        "classical pre-processing — RUNNING for the client, not yet on the QPU. Click a job's "
-        "bar to see why it waited.",
-    )
-    by = widgets.color_by("timeline_color_by")
-    colors = widgets.colors(scenario, by)
-    window = time_window(result)
+def gantts(scenario: sim.Scenario, result: sim.Result, by: str, colors: dict, window) -> list:
+    """One Gantt per backend in the time window; returns each chart's selection (a click)."""
     clicks = []
     overview_note(result, window)
     for backend in [b.name for b in scenario.backends]:
@@ -112,7 +103,10 @@ def main() -> None:
             st.plotly_chart(fig, key=f"timeline_gantt_{backend}", on_select="rerun",
                             selection_mode="points", config={"displaylogo": False})
         )  # fmt: skip
+    return clicks
 
+
+def queue_chart(result: sim.Result, window) -> None:
     st.subheader("Queue length")
     # Same window, unit and left margin as the Gantts above: one time axis down the page.
     queue = state.derived(
@@ -128,13 +122,8 @@ def main() -> None:
     )
     widgets.chart(queue, key="timeline_queue")
 
-    jobs_table(result.jobs)
 
-    st.subheader("Why did this job wait?")
-    job = explain_panel.pick(result, explain_panel.clicked_job(clicks, result), "timeline_explain")
-    if job:
-        explain_panel.show(result, job)
-
+def downloads(result: sim.Result) -> None:
     st.subheader("Download the result tables")
     cols = st.columns(4)
     for col, name in zip(cols, ("jobs", "sessions", "timeline", "events"), strict=True):
@@ -142,6 +131,29 @@ def main() -> None:
             widgets.csv_download(
                 f"{name}.csv", getattr(result, name), f"{name}.csv", key=f"timeline_csv_{name}"
             )
+
+
+def main() -> None:
+    scenario, result = sidebar.page(
+        "Timeline",
+        "What each backend did. Hover a job for its times, wait, status and reason. Below each "
+        "backend, a thin band per session: dark while active (holding the backend), light "
+        "while inactive. With pre-processing lanes (R41), a thin row per lane shows each job's "
+        "classical pre-processing — RUNNING for the client, not yet on the QPU. Click a job's "
+        "bar to see why it waited.",
+    )
+    by = widgets.color_by("timeline_color_by")
+    colors = widgets.colors(scenario, by)
+    window = time_window(result)
+    clicks = gantts(scenario, result, by, colors, window)
+    queue_chart(result, window)
+    jobs_table(result.jobs)
+
+    st.subheader("Why did this job wait?")
+    job = explain_panel.pick(result, explain_panel.clicked_job(clicks, result), "timeline_explain")
+    if job:
+        explain_panel.show(result, job)
+    downloads(result)
 
 
 main()

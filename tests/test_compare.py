@@ -163,3 +163,33 @@ def test_workload_metrics_counts_failures_and_makespan():
     ends = compare.final_times(result)
     assert m["makespan"] == pytest.approx(ends[jobs["job_id"]].max() - jobs["submitted"].min())
     assert math.isnan(compare.workload_metrics(result, "no-such-workload")["makespan"])
+
+
+def test_submission_variants_change_only_the_chosen_workload(vqe):
+    """The Iterative vs batch page's four ways (R24, R30, R31): the workload's pattern and
+    mode per way, everything else (other workloads, its jobs and quantum) as it was."""
+    name = vqe.workloads[0].name
+    variants = compare.submission_variants(vqe, name, "batch")
+    assert tuple(variants) == compare.SUBMISSION_WAYS
+    got = {}
+    for way, s in variants.items():
+        w = next(x for x in s.workloads if x.name == name)
+        got[way] = (w.pattern, w.mode)
+        assert w.jobs == vqe.workloads[0].jobs and w.quantum == vqe.workloads[0].quantum
+        assert s.workloads[1:] == vqe.workloads[1:]
+    assert got == {
+        "iterative session": ("iterative", "session"),
+        "batch in a session": ("batch", "session"),
+        "batch mode": ("batch", "batch"),
+        "plain jobs": ("batch", "job"),
+    }
+
+
+def test_compare_replication_names_are_the_experiments_functions():
+    """One replication API: the names the README documents in the compare module are
+    sim.experiments.runs' functions themselves, not copies."""
+    from sim.experiments import runs
+
+    assert compare.replicate is runs.replicate
+    assert compare.mean_ci is runs.interval
+    assert compare.replication_seeds is runs.seeds

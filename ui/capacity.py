@@ -18,7 +18,7 @@ import sim
 from figures.timefmt import duration
 from sim.analysis.measures import ALL
 from sim.experiments import runs as experiments
-from sim.model import parameters
+from sim.model import parameters, settings
 from sim.model.units import format_duration, parse_duration
 from ui import replications, widgets
 from ui.text import md
@@ -52,7 +52,7 @@ def candidates(scenario: sim.Scenario, also: Sequence[sim.Scenario] = ()) -> dic
     parameter, so that after ``mode = job, session`` the session's ITTL is offered second.
     """
     out: dict[str, str] = {}
-    knobs = scenario.knobs
+    runs = [scenario, *also]
     for w in scenario.workloads:
         base = f"workloads.{w.name}"
         if w.pattern == "stream" and w.rate:
@@ -61,10 +61,13 @@ def candidates(scenario: sim.Scenario, also: Sequence[sim.Scenario] = ()) -> dic
         out[f"{base}.copies"] = "1, 2, 3"
         if w.pattern != "stream" and w.jobs:
             out[f"{base}.jobs"] = ", ".join(str(max(1, round(w.jobs * f))) for f in (0.5, 1, 2))
-        ttl = w.interactive_ttl or knobs.default_interactive_ttl
-        out[f"{base}.interactive_ttl"] = _spread(ttl, format_duration)
-        max_time = w.max_time or knobs.default_max_time
-        out[f"{base}.max_time"] = _spread(max_time, format_duration)
+        # Around the ITTL and max_time the run uses (R20, R21, R24), at the first of the
+        # scenarios where the workload has a session (none: both are inert, dropped below).
+        session = next((e for e in (settings.effective_settings(s, w.name) for s in runs)
+                        if e.has_session), None)  # fmt: skip
+        if session is not None and None not in (session.interactive_ttl, session.max_time):
+            out[f"{base}.interactive_ttl"] = _spread(session.interactive_ttl, format_duration)
+            out[f"{base}.max_time"] = _spread(session.max_time, format_duration)
     for i in scenario.instances:
         out[f"instances.{i.name}.share"] = _spread(i.share, lambda v: f"{v:g}")
     for b in scenario.backends:
@@ -75,7 +78,6 @@ def candidates(scenario: sim.Scenario, also: Sequence[sim.Scenario] = ()) -> dic
     # Without an end, until defaults around the last stream's stop (or start).
     end = scenario.until or max((w.stop or w.start) for w in scenario.workloads) or 3600.0
     out["until"] = _spread(end, format_duration)
-    runs = [scenario, *also]
     return {p: v for p, v in out.items() if any(not parameters.inert(s, p) for s in runs)}
 
 
@@ -208,24 +210,9 @@ def _controls(sweep: replications.Sweep | None, todo, signature, params, warmup)
                    on_click=replications.resume, args=(KEY,))  # fmt: skip
 
 
-def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
-    rows = sweep.frame()
-    if rows.empty:
-        return
-    params = sweep.params
-    table = experiments.summarize(rows, params)
-    # Every metric here is non-negative: on screen an interval reaching below zero (few
-    # replications, skewed waits) is cut at 0; the CSV downloads keep the raw t-interval.
-    for m in METRICS:
-        table[f"{m}_low"] = table[f"{m}_low"].clip(lower=0)
-    names = [w.name for w in scenario.workloads] + [ALL]
-    colors = widgets.colors(scenario, "user")
-    by_user = {w.name: colors.get(w.user) for w in scenario.workloads}
-    a, b, c, d = st.columns([2, 3, 2, 2])
-    metric = a.selectbox("Metric", list(METRICS), format_func=lambda m: METRICS[m][0],
-                         key="cap_metric")  # fmt: skip
-    label, kind = METRICS[metric]
-    shown = b.multiselect("Workloads", names, default=names, key="cap_workloads")
+def _target(metric: str, kind: str, c, d) -> tuple[float | None, str, bool]:
+    """The target widgets in columns ``c`` (value) and ``d`` (side): (target or None, the
+    target as typed, whether to keep the metric below it)."""
     target: float | None
     if kind == "duration":
         # Typed with its unit; the chart draws it in the chart's own unit.
@@ -243,11 +230,15 @@ def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
                                 key=f"cap_target_{metric}") or None  # fmt: skip
         shown_target = f"{target:g}" if target else ""
     below = d.radio("Keep it", ["below", "above"], horizontal=True, key="cap_side") == "below"
-    meets = meets_target(table, metric, target, below) if target else None
-    first = params[0] if params else None
-    if first is None:
-        st.info("No parameter varied.")
-        return
+    return target, shown_target, below
+
+
+def _chart(scenario: sim.Scenario, table: pd.DataFrame, params: Sequence[str], metric: str,
+           shown: list[str], target: float | None, meets: pd.Series | None) -> None:  # fmt: skip
+    label, kind = METRICS[metric]
+    colors = widgets.colors(scenario, "user")
+    by_user = {w.name: colors.get(w.user) for w in scenario.workloads}
+    first = params[0]
     # Rates and durations on a numeric axis (per second and seconds here; the figure
     # chooses the unit it shows); modes and profiles as labels.
     raw = list(dict.fromkeys(table[first]))
@@ -262,17 +253,46 @@ def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
         facet=params[1] if len(params) > 1 else None,
     )  # fmt: skip
     widgets.chart(fig, key="cap_chart")
-    view = table[table["workload"].isin(shown)]
+
+
+def _table(view: pd.DataFrame, params: Sequence[str], metric: str, meets: pd.Series | None,
+           what: str) -> None:  # fmt: skip
+    """The rows shown, with the verdict on the target when there is one."""
+    kind = METRICS[metric][1]
     display = view[[*params, "workload", "reps", metric, f"{metric}_low", f"{metric}_high"]]
     if kind == "duration":
         display = display.assign(**{c: display[c].map(duration) for c in display.columns[-3:]})
     if meets is not None:
         display = display.assign(meets_target=meets.loc[view.index])
-        what = f"whole 95 % interval {'below' if below else 'above'} {shown_target}"
         count, settings = verdict(view, params, meets, what)
         met = bool(meets.loc[view.index].fillna(False).any())
         (st.success if met else st.warning)(md(f"{count} {settings}"))  # values typed
     st.dataframe(display, hide_index=True, key="cap_table")
+
+
+def _results(scenario: sim.Scenario, sweep: replications.Sweep) -> None:
+    rows = sweep.frame()
+    if rows.empty:
+        return
+    params = sweep.params
+    table = experiments.summarize(rows, params)
+    # Every metric here is non-negative: on screen an interval reaching below zero (few
+    # replications, skewed waits) is cut at 0; the CSV downloads keep the raw t-interval.
+    for m in METRICS:
+        table[f"{m}_low"] = table[f"{m}_low"].clip(lower=0)
+    names = [w.name for w in scenario.workloads] + [ALL]
+    a, b, c, d = st.columns([2, 3, 2, 2])
+    metric = a.selectbox("Metric", list(METRICS), format_func=lambda m: METRICS[m][0],
+                         key="cap_metric")  # fmt: skip
+    shown = b.multiselect("Workloads", names, default=names, key="cap_workloads")
+    target, shown_target, below = _target(metric, METRICS[metric][1], c, d)
+    meets = meets_target(table, metric, target, below) if target else None
+    if not params:
+        st.info("No parameter varied.")
+        return
+    _chart(scenario, table, params, metric, shown, target, meets)
+    what = f"whole 95 % interval {'below' if below else 'above'} {shown_target}"
+    _table(table[table["workload"].isin(shown)], params, metric, meets, what)
     d1, d2 = st.columns(2)
     with d1:
         widgets.csv_download("Download sweep.csv", experiments.sweep_table(rows, params),

@@ -10,19 +10,19 @@ Nothing here imports Streamlit or Plotly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from ..analysis.measures import FAILED, final_times, usage_billed, workload_metrics
 from ..analysis.results import Result
 from ..model.scenario import Problem, Scenario, ScenarioError, from_dict
-from .runs import interval, seeds  # the sweeps' t-interval (scipy.stats.t), seeds
-from .single import run as _run
+from . import runs
 
 # The per-workload measures moved to sim.analysis.measures; they stay importable from here.
 __all__ = [
-    "FAILED", "Runner", "final_times", "mean_ci", "replicate", "replication_seeds",
-    "usage_billed", "with_mode", "with_reservation", "with_workload", "workload_metrics",
+    "FAILED", "SUBMISSION_WAYS", "Runner", "final_times", "mean_ci", "replicate",
+    "replication_seeds", "submission_variants", "usage_billed", "with_mode",
+    "with_reservation", "with_workload", "workload_metrics",
 ]  # fmt: skip
 
 Runner = Callable[[Scenario, int], Result]
@@ -68,34 +68,35 @@ def with_reservation(scenario: Scenario, index: int, **changes: Any) -> Scenario
     return from_dict(data)
 
 
+# The ways the Iterative vs batch page submits the same jobs (R24, R30, R31, plain jobs).
+SUBMISSION_WAYS = ("iterative session", "batch in a session", "batch mode", "plain jobs")
+
+
+def submission_variants(
+    scenario: Scenario, workload: str, plain: str = "iterative"
+) -> dict[str, Scenario]:
+    """``workload``'s jobs submitted four ways, the rest of ``scenario`` as it is: an
+    iterative loop in a session (R30), all at once in a session (R31), in batch mode (R24),
+    and as plain jobs submitted ``plain`` (iterative: one after another; batch: at once).
+    With the same seed every variant draws the same quantum times (R33)."""
+    patterns = {
+        "iterative session": ("iterative", "session"),
+        "batch in a session": ("batch", "session"),
+        "batch mode": ("batch", "batch"),
+        "plain jobs": (plain, "job"),
+    }
+    return {
+        way: with_workload(scenario, workload, pattern=pattern, mode=mode)
+        for way, (pattern, mode) in patterns.items()
+    }
+
+
 # --- replications --------------------------------------------------------------------------
 
-
-# Consecutive seeds from ``first_seed`` (default: the scenario's own): the sweeps' rule, so a
-# comparison and a sweep of the same scenario draw the same replications.
-replication_seeds = seeds
-
-
-def replicate(
-    scenario: Scenario,
-    reps: int,
-    first_seed: int | None = None,
-    runner: Runner | None = None,
-) -> list[Result]:
-    """Run ``scenario`` ``reps`` times with consecutive seeds.
-
-    ``runner(scenario, seed)`` defaults to :func:`sim.run`; a caller may pass a cached one.
-    """
-    run = runner or (lambda s, seed: _run(s, seed=seed))
-    return [run(scenario, seed) for seed in replication_seeds(scenario, reps, first_seed)]
-
-
-def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float]:
-    """Sample mean and a two-sided Student-t confidence interval: ``(mean, low, high)``.
-
-    NaN values are ignored. With one value the interval is undefined and ``low``/``high`` are
-    NaN; with none, everything is NaN.
-    """
-    if not 0 < confidence < 1:
-        raise ValueError("confidence must be between 0 and 1")
-    return interval(values, confidence)
+# One replication API: sim.experiments.runs'. These names are the same functions, kept because the
+# README documents them here: consecutive seeds from ``first_seed`` (default: the scenario's
+# own), so a comparison and a sweep of the same scenario draw the same replications;
+# ``mean_ci(values, confidence)`` the Student-t interval of the sweeps (``scipy.stats.t``).
+replicate = runs.replicate
+mean_ci = runs.interval
+replication_seeds = runs.seeds

@@ -248,12 +248,35 @@ def replications(scenario: Scenario, reps: int, *, seed: int | None = None,
     return sweep(scenario, {}, reps, seed=seed, **options)
 
 
+def replicate(
+    scenario: Scenario,
+    reps: int,
+    first_seed: int | None = None,
+    runner: Callable[[Scenario, int], Any] | None = None,
+) -> list[Any]:
+    """The :class:`sim.Result` of each of ``reps`` runs of ``scenario``, replication k with
+    seed ``first_seed + k`` (:func:`seeds`), in this process. ``runner(scenario, seed)``
+    defaults to :func:`sim.run`; a caller may pass a cached one. Where the measures suffice,
+    :func:`replications` runs them on any executor instead.
+    ``sim.experiments.compare.replicate`` is this function."""
+    if runner is None:
+        from .single import run  # sim.run
+
+        def runner(s: Scenario, seed: int) -> Any:
+            return run(s, seed=seed)
+
+    return [runner(scenario, seed) for seed in seeds(scenario, reps, first_seed)]
+
+
 # --- summaries ------------------------------------------------------------------------------
 
 
 def interval(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float]:
     """(mean, low, high): a two-sided Student-t interval (``scipy.stats.t``) for the mean of
-    independent replications. NaN values are ignored; with one value low/high are NaN."""
+    independent replications. NaN values are ignored; with one value low/high are NaN, with
+    none everything is NaN. ``sim.experiments.compare.mean_ci`` is this function."""
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
     x = np.asarray(list(values), dtype=float)
     x = x[~np.isnan(x)]
     if len(x) == 0:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..model.distributions import Distribution, Draws, stream_rng
 from ..model.scenario import Workload
-from ..model.settings import run_mode
+from ..model.settings import session_limits, settings_for
 from .sessions import Session
 
 if TYPE_CHECKING:
@@ -42,10 +42,12 @@ class WorkloadRun:
         # overhead occupies the backend and counts against max_execution_time (R3).
         self.overhead = knobs.job_overhead_seconds
 
-        mode, self.reject_reason = run_mode(spec.mode, knobs, plan)
-        self.mode = mode
+        # R20, R21, R24: the mode, ITTL and max_time it runs with (sim/model/settings.py).
+        self.settings = settings_for(spec, knobs, plan, engine.scenario.rules)
+        self.mode = self.settings.mode
+        self.reject_reason = self.settings.rejected
         self.session: Session | None = None
-        if mode in ("session", "batch") and not self.reject_reason:
+        if self.settings.has_session:
             self.session = self._make_session(plan)
 
         seed = engine.seed
@@ -63,26 +65,15 @@ class WorkloadRun:
         self, plan: str, mode: str | None = None, sid: str | None = None,
         max_time: float | None = None,
     ) -> Session:  # fmt: skip
-        """The workload's session or batch (R11, R20, R24). A workload submitted from outside
+        """The workload's session or batch (R11). A workload submitted from outside
         (sim.kernel.stepper) opens more than one: ``mode``, ``sid`` and ``max_time`` (else the
-        spec's) name each."""
-        knobs, spec = self.engine.knobs, self.spec
+        spec's) name each. Its ITTL and max_time (R20, R21, R24) come from
+        sim/model/settings.py, as the workload's own ``self.settings`` do."""
+        spec = self.spec
         mode = mode or self.mode
         asked = max_time if max_time is not None else spec.max_time
-        user_max = asked if asked is not None else math.inf
-        if mode == "batch":
-            ittl = knobs.batch_interactive_ttl  # R24: about one second, not meaningful
-            cap = knobs.open_plan_batch_max_time if plan == "open" else knobs.batch_max_time
-            max_time = (
-                min(user_max, cap) if plan == "open" else (asked if asked is not None else cap)
-            )
-        elif plan == "open":
-            ittl = knobs.open_plan_interactive_ttl  # R21 (ibm-2023): 2 s, at most 15 min
-            max_time = min(user_max, knobs.open_plan_max_time)
-        else:
-            fixed = knobs.interactive_ttl_fixed or spec.interactive_ttl is None
-            ittl = knobs.default_interactive_ttl if fixed else spec.interactive_ttl  # R20
-            max_time = asked if asked is not None else knobs.default_max_time
+        ittl, max_time, _ = session_limits(mode, self.engine.knobs, plan, asked,
+                                           spec.interactive_ttl)  # fmt: skip
         sid = sid or f"{self.name}:{mode}"
         s = Session(sid, self.name, self.user, self.instance, self.backend, mode, ittl,
                     max_time)  # fmt: skip

@@ -32,7 +32,7 @@ import yaml
 from . import scenario as model
 from .rules import Knobs
 from .scenario import Problem, Scenario, ScenarioError, from_dict
-from .settings import run_mode
+from .settings import effective_settings
 from .units import format_duration, parse_duration, parse_rate
 
 NAMED = ("backends", "instances", "users", "workloads")  # list sections whose items have names
@@ -214,16 +214,12 @@ def _workload(scenario: Scenario, path: str) -> tuple[model.Workload, str] | Non
     return next(w for w in scenario.workloads if w.name == name), field
 
 
-def _plan(scenario: Scenario, workload: model.Workload) -> str:
-    user = next(u for u in scenario.users if u.name == workload.user)
-    return next(i for i in scenario.instances if i.name == user.instance).plan
-
-
 def mode_used(scenario: Scenario, name: str) -> tuple[str, str]:
     """(the mode workload ``name`` runs in, why that differs from its ``mode``; "" if not)."""
     w = next(x for x in scenario.workloads if x.name == name)
     knobs = scenario.knobs
-    mode, rejected = run_mode(w.mode, knobs, _plan(scenario, w))
+    runs = effective_settings(scenario, w)  # R21, R24 (sim/model/settings.py)
+    mode, rejected = runs.mode, runs.rejected
     rules = f"{scenario.rules} with overrides" if scenario.overrides else scenario.rules
     if rejected:
         return mode, f"{rules} refuses sessions on the Open plan (R21): its jobs are rejected"
@@ -256,7 +252,7 @@ def inert(scenario: Scenario, path: str) -> str:
     knobs = scenario.knobs
     if mode == "batch":
         return f"a batch's ITTL is always {format_duration(knobs.batch_interactive_ttl)} (R24)"
-    if _plan(scenario, w) == "open":
+    if effective_settings(scenario, w).plan == "open":
         return ("Open-plan sessions use the profile's ITTL of "
                 f"{format_duration(knobs.open_plan_interactive_ttl)} (R21)")  # fmt: skip
     if knobs.interactive_ttl_fixed:

@@ -28,6 +28,7 @@ from pydantic import (
 
 from .distributions import Distribution
 from .rules import DEFAULT_PROFILE, KNOB_NAMES, PROFILES, Knobs, knobs_for
+from .settings import default_max_time, settings_for
 from .units import (
     duration_text,
     format_duration,
@@ -725,7 +726,9 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                 f"{format_duration(w.max_time)} exceeds the system limit of "
                 f"{format_duration(knobs.max_time_limit)} (R20)",
             )
-        max_time = w.max_time if w.max_time is not None else knobs.default_max_time
+        # R20, R21, R24: what this workload runs as (sim/model/settings.py, the one place).
+        runs = settings_for(w, knobs, plans.get(users.get(w.user, ""), "premium"), s.rules)
+        max_time = w.max_time if w.max_time is not None else default_max_time(runs.mode, knobs)
         if w.interactive_ttl is not None and w.interactive_ttl > max_time:
             yield Problem(
                 f"{at}.interactive_ttl",
@@ -743,14 +746,7 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                 "it (R36); remove it, or override the rule with "
                 "'overrides: {interactive_ttl_configurable: true}'",
             )
-        plan = plans.get(users.get(w.user, ""), "premium")
-        opens_session = w.mode == "session" or (w.mode == "batch" and not knobs.batch_mode)
-        if (
-            opens_session
-            and plan == "open"
-            and knobs.open_plan_sessions == "rejected"
-            and knobs.open_plan_session_refusal == "validation"
-        ):
+        if runs.rejected and knobs.open_plan_session_refusal == "validation":
             # R35 (docs: execution-modes): creating a session on the Open plan is an error,
             # raised before any job runs.
             yield Problem(
