@@ -30,17 +30,10 @@ def charts(scenario: sim.Scenario, runs: dict[str, sim.Result], name: str) -> di
 
 
 def choose(scenario: sim.Scenario):
-    """The workload to compare and how plain jobs are submitted; None without a candidate."""
-    candidates = [w for w in scenario.workloads if w.pattern in ("iterative", "batch")]
-    if not candidates:
-        st.info(
-            "This scenario has no iterative or batch workload (a fixed number of jobs) to "
-            "compare; streams are left as they are. Add one on the Scenario page, or load a "
-            "preset such as iterative-vs-batch."
-        )
-        return None
+    """The workload to compare, its four variants and how plain jobs are submitted; None
+    without a candidate. A workload that cannot be submitted all four ways (an Open-plan one
+    under ibm-2025 cannot open a session, R35) is not offered, and the page says why."""
     left, right = st.columns(2)
-    name = left.selectbox("Workload", [w.name for w in candidates], key="ivb_workload")
     plain = right.radio(
         "Plain jobs are submitted",
         list(PLAIN),
@@ -48,7 +41,25 @@ def choose(scenario: sim.Scenario):
         key="ivb_plain",
         help="an iterative loop waits for each result; a batch submits everything at once",
     )
-    return next(w for w in candidates if w.name == name), plain
+    variants, refused = {}, {}
+    for w in scenario.workloads:
+        if w.pattern in ("iterative", "batch"):
+            try:
+                variants[w.name] = compare.submission_variants(scenario, w.name, PLAIN[plain])
+            except sim.ScenarioError as err:
+                refused[w.name] = err.problems
+    for name, problems in refused.items():
+        st.caption(f"Not offered: **{md(name)}** — " + "; ".join(md(p) for p in problems))
+    if not variants:
+        st.info(
+            "This scenario has no iterative or batch workload (a fixed number of jobs) that "
+            "can be submitted all four ways; streams are left as they are. Add one on the "
+            "Scenario page, or load a preset such as iterative-vs-batch."
+        )
+        return None
+    name = left.selectbox("Workload", list(variants), key="ivb_workload")
+    workload = next(w for w in scenario.workloads if w.name == name)
+    return workload, variants[name], plain
 
 
 def timelines(scenario: sim.Scenario, result: sim.Result, runs, name: str, plain: str,
@@ -78,9 +89,8 @@ def main() -> None:
     chosen = choose(scenario)
     if chosen is None:
         return
-    workload, plain = chosen
+    workload, variants, plain = chosen
     name = workload.name
-    variants = compare.submission_variants(scenario, name, PLAIN[plain])
     if not scenario.knobs.batch_mode:
         st.caption(f"Under `{scenario.rules}` there is no batch mode: it runs as a session.")
     runs = comparison.run_variants(variants)

@@ -559,3 +559,15 @@ def test_reservation_what_if_sliders_step_through_clock_times():
     assert all(re.fullmatch(CLOCK, o) for o in max_time.options)
     charts = specs(at)
     assert '"text":"window end (h)"' in charts[-2] and '"02:00:00"' in charts[-2]
+
+
+def test_iterative_vs_batch_does_not_offer_a_workload_that_cannot_open_a_session():
+    """Under ibm-2025 an Open-plan instance has no sessions, refused before anything runs
+    (R35): its workload cannot be submitted as a session, so the page leaves it out and says
+    why instead of failing; the others are compared as usual."""
+    at = start("platform-2025", "iterative_vs_batch")
+    assert not at.exception
+    offered = at.selectbox(key="ivb_workload").options
+    assert "homework" not in offered and {"long-job", "paid-loop"} <= set(offered)
+    notes = " ".join(c.value for c in at.caption)
+    assert "Not offered: **homework**" in notes and "Open plan" in notes
