@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -643,10 +643,26 @@ def _plan_problems(s: Scenario, knobs: Knobs) -> Iterable[Problem]:
 
 
 def _cross_problems(s: Scenario) -> Iterable[Problem]:
+    """Problems between fields (pydantic has checked each field on its own)."""
     yield from _reference_problems({k: [x.model_dump() for x in getattr(s, k)] for k in
                                     ("backends", "instances", "users", "workloads",
                                      "reservations", "actions")})  # fmt: skip
+    knobs = yield from _knob_problems(s)
+    yield from _share_problems(s, knobs)
+    yield from _plan_problems(s, knobs)
+    users = {u.name: u.instance for u in s.users}
+    plans = {i.name: i.plan for i in s.instances}
+    for i, w in enumerate(s.workloads):
+        at = f"workloads[{i}]"
+        yield from _pattern_problems(w, at, s.until)
+        plan = plans.get(users.get(w.user, ""), "premium")
+        yield from _session_problems(s, w, at, knobs, plan, users.get(w.user))
+    yield from _system_time_problems(s)
+    yield from _reservation_overlaps(s)
 
+
+def _knob_problems(s: Scenario) -> Generator[Problem, None, Knobs]:
+    """Unknown or invalid overrides; returns the knobs the rest is checked against."""
     knobs = None
     unknown = [k for k in s.overrides if k not in KNOB_NAMES]
     for k in unknown:
@@ -658,7 +674,11 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
             for e in err.errors():
                 yield Problem("overrides." + ".".join(map(str, e["loc"])), _message(e))
     knobs = knobs or PROFILES[s.rules]
+    return knobs
 
+
+def _share_problems(s: Scenario, knobs: Knobs) -> Iterable[Problem]:
+    """R5–R7's tree of names and weights, or R34's flat instances (no hub or group weights)."""
     if knobs.fair_share_basis == "share_tree":
         yield from _tree_name_problems([i.name for i in s.instances])
         flat = {len(i.name.split("/")) == 1 for i in s.instances}
@@ -689,73 +709,78 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                     "does not have (instances compete by their allocation, R34); remove "
                     f"'{key}' and give each instance an 'allocation'",
                 )
-    yield from _plan_problems(s, knobs)
 
-    users = {u.name: u.instance for u in s.users}
-    plans = {i.name: i.plan for i in s.instances}
-    for i, w in enumerate(s.workloads):
-        at = f"workloads[{i}]"
-        if w.pattern == "stream":
-            if w.rate is None:
-                yield Problem(f"{at}.rate", "a stream needs an arrival rate, e.g. '20/h'")
-            if w.stop is None and w.jobs is None and s.until is None:
-                yield Problem(
-                    f"{at}.stop",
-                    "a stream needs 'stop' or 'jobs' (or the scenario's 'until'), or it never ends",
-                )
-            if w.stop is not None and w.stop <= w.start:
-                yield Problem(f"{at}.stop", "'stop' must come after 'start'")
-        elif w.pattern == "trace":
-            yield from _trace_problems(w, at)
-        elif w.pattern == "replay":
-            yield from _replay_problems(w, at)
-        else:
-            if w.jobs is None:
-                article = "an" if w.pattern == "iterative" else "a"
-                yield Problem(
-                    f"{at}.jobs", f"{article} {w.pattern} workload needs a number of jobs"
-                )
-            for key in ("rate", "stop"):
-                if getattr(w, key) is not None:
-                    yield Problem(f"{at}.{key}", f"'{key}' applies to stream workloads only")
-        if w.replay is not None and w.pattern != "replay":
-            yield Problem(f"{at}.replay", "'replay' applies to pattern: replay only")
-        if w.max_time is not None and w.max_time > knobs.max_time_limit:
-            yield Problem(
-                f"{at}.max_time",
-                f"{format_duration(w.max_time)} exceeds the system limit of "
-                f"{format_duration(knobs.max_time_limit)} (R20)",
-            )
-        # R20, R21, R24: what this workload runs as (sim/model/settings.py, the one place).
-        runs = settings_for(w, knobs, plans.get(users.get(w.user, ""), "premium"), s.rules)
-        max_time = w.max_time if w.max_time is not None else default_max_time(runs.mode, knobs)
-        if w.interactive_ttl is not None and w.interactive_ttl > max_time:
-            yield Problem(
-                f"{at}.interactive_ttl",
-                f"the interactive timeout ({format_duration(w.interactive_ttl)}) may not exceed "
-                f"max_time ({format_duration(max_time)}) (R20)",
-            )
-        if w.open_at is not None and w.open_at > w.start:
-            yield Problem(f"{at}.open_at", "a session is opened at or before its first job")
-        if w.interactive_ttl is not None and not knobs.interactive_ttl_configurable:
-            # R36 (docs: run-jobs-session, max-execution-time): the ITTL cannot be configured.
-            yield Problem(
-                f"{at}.interactive_ttl",
-                f"under {s.rules} the interactive timeout is fixed "
-                f"({format_duration(knobs.default_interactive_ttl)}) and a workload cannot set "
-                "it (R36); remove it, or override the rule with "
-                "'overrides: {interactive_ttl_configurable: true}'",
-            )
-        if runs.rejected and knobs.open_plan_session_refusal == "validation":
-            # R35 (docs: execution-modes): creating a session on the Open plan is an error,
-            # raised before any job runs.
-            yield Problem(
-                f"{at}.mode",
-                f"mode: {w.mode} opens a session, and under {s.rules} the Open plan has no "
-                f"sessions (instance {users.get(w.user)!r} is on the Open plan, R35); use "
-                "mode: job or batch, or an instance on a paid plan",
-            )
 
+def _pattern_problems(w: Workload, at: str, until: float | None) -> Iterable[Problem]:
+    """What each pattern needs (R30–R32; a trace and a replay have their own checks)."""
+    if w.pattern == "stream":
+        if w.rate is None:
+            yield Problem(f"{at}.rate", "a stream needs an arrival rate, e.g. '20/h'")
+        if w.stop is None and w.jobs is None and until is None:
+            yield Problem(
+                f"{at}.stop",
+                "a stream needs 'stop' or 'jobs' (or the scenario's 'until'), or it never ends",
+            )
+        if w.stop is not None and w.stop <= w.start:
+            yield Problem(f"{at}.stop", "'stop' must come after 'start'")
+    elif w.pattern == "trace":
+        yield from _trace_problems(w, at)
+    elif w.pattern == "replay":
+        yield from _replay_problems(w, at)
+    else:
+        if w.jobs is None:
+            article = "an" if w.pattern == "iterative" else "a"
+            yield Problem(f"{at}.jobs", f"{article} {w.pattern} workload needs a number of jobs")
+        for key in ("rate", "stop"):
+            if getattr(w, key) is not None:
+                yield Problem(f"{at}.{key}", f"'{key}' applies to stream workloads only")
+    if w.replay is not None and w.pattern != "replay":
+        yield Problem(f"{at}.replay", "'replay' applies to pattern: replay only")
+
+
+def _session_problems(
+    s: Scenario, w: Workload, at: str, knobs: Knobs, plan: str, instance: str | None
+) -> Iterable[Problem]:
+    """R20, R21, R24, R35, R36: the session settings a workload may ask for."""
+    if w.max_time is not None and w.max_time > knobs.max_time_limit:
+        yield Problem(
+            f"{at}.max_time",
+            f"{format_duration(w.max_time)} exceeds the system limit of "
+            f"{format_duration(knobs.max_time_limit)} (R20)",
+        )
+    # R20, R21, R24: what this workload runs as (sim/model/settings.py, the one place).
+    runs = settings_for(w, knobs, plan, s.rules)
+    max_time = w.max_time if w.max_time is not None else default_max_time(runs.mode, knobs)
+    if w.interactive_ttl is not None and w.interactive_ttl > max_time:
+        yield Problem(
+            f"{at}.interactive_ttl",
+            f"the interactive timeout ({format_duration(w.interactive_ttl)}) may not exceed "
+            f"max_time ({format_duration(max_time)}) (R20)",
+        )
+    if w.open_at is not None and w.open_at > w.start:
+        yield Problem(f"{at}.open_at", "a session is opened at or before its first job")
+    if w.interactive_ttl is not None and not knobs.interactive_ttl_configurable:
+        # R36 (docs: run-jobs-session, max-execution-time): the ITTL cannot be configured.
+        yield Problem(
+            f"{at}.interactive_ttl",
+            f"under {s.rules} the interactive timeout is fixed "
+            f"({format_duration(knobs.default_interactive_ttl)}) and a workload cannot set "
+            "it (R36); remove it, or override the rule with "
+            "'overrides: {interactive_ttl_configurable: true}'",
+        )
+    if runs.rejected and knobs.open_plan_session_refusal == "validation":
+        # R35 (docs: execution-modes): creating a session on the Open plan is an error,
+        # raised before any job runs.
+        yield Problem(
+            f"{at}.mode",
+            f"mode: {w.mode} opens a session, and under {s.rules} the Open plan has no "
+            f"sessions (instance {instance!r} is on the Open plan, R35); use "
+            "mode: job or batch, or an instance on a paid plan",
+        )
+
+
+def _system_time_problems(s: Scenario) -> Iterable[Problem]:
+    """R25/R40: periodic calibrations and pauses must leave the backend time for jobs."""
     for i, b in enumerate(s.backends):
         periodic = [c for c in (*b.calibrations, *b.pauses) if c.every is not None]
         duty = sum(c.duration / c.every for c in periodic)
@@ -768,6 +793,8 @@ def _cross_problems(s: Scenario) -> Iterable[Problem]:
                 "together they must leave room for jobs (less than 100 %)",
             )
 
+
+def _reservation_overlaps(s: Scenario) -> Iterable[Problem]:
     by_backend: dict[str, list[tuple[float, float, int]]] = {}
     for i, r in enumerate(s.reservations):
         by_backend.setdefault(r.backend, []).append((r.start, r.end, i))
