@@ -123,3 +123,24 @@ def test_describe_says_what_the_run_uses():
     )
     assert "job mode" in describe(effective_settings(one("ibm-2024", "o", "session"), "w"))
     assert "rejected" in describe(effective_settings(one("ibm-current", "o", "session"), "w"))
+
+
+def test_r20_checks_only_an_ittl_the_session_uses():
+    """R20 (ITTL at most max_time) is about the session's own ITTL. A batch runs with R24's
+    ITTL whatever the workload writes, so its ``interactive_ttl`` cannot break R20: found by
+    the property test (ibm-2023 with batch mode on and a 30 s batch max time). A session's
+    ITTL above its max_time is still refused."""
+    base = {
+        "name": "r20", "seed": 0, "rules": "ibm-2023",
+        "overrides": {"batch_mode": True, "batch_max_time": 30},
+        "backends": [{"name": "q0"}],
+        "instances": [{"name": "A"}],
+        "users": [{"name": "u0", "instance": "A"}],
+    }  # fmt: skip
+    batch = {"name": "w0", "user": "u0", "backend": "q0", "pattern": "iterative",
+             "mode": "batch", "jobs": 1, "quantum": 1, "interactive_ttl": 100}  # fmt: skip
+    sim.from_dict({**base, "workloads": [batch]})  # accepted
+    # ibm-2024 lets a workload set its ITTL (ibm-2023 fixes it at 300 s, R20).
+    session = {**batch, "mode": "session", "max_time": 30}
+    with pytest.raises(sim.ScenarioError, match=r"workloads\[0\]\.interactive_ttl"):
+        sim.from_dict({**base, "rules": "ibm-2024", "workloads": [session]})

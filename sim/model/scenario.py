@@ -751,7 +751,7 @@ def _session_problems(
     # R20, R21, R24: what this workload runs as (sim/model/settings.py, the one place).
     runs = settings_for(w, knobs, plan, s.rules)
     max_time = w.max_time if w.max_time is not None else default_max_time(runs.mode, knobs)
-    if w.interactive_ttl is not None and w.interactive_ttl > max_time:
+    if w.interactive_ttl is not None and runs.own_ittl and w.interactive_ttl > max_time:
         yield Problem(
             f"{at}.interactive_ttl",
             f"the interactive timeout ({format_duration(w.interactive_ttl)}) may not exceed "

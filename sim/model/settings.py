@@ -45,6 +45,12 @@ class EffectiveSettings:
     ittl_rule: str = ""  # why the ITTL is what it is (a sentence citing the rule)
 
     @property
+    def own_ittl(self) -> bool:
+        """Whether the session uses the workload's own ``interactive_ttl`` (R20); a batch
+        (R24), an Open-plan session (R21) or a fixed profile ITTL ignore it."""
+        return self.ittl_rule.startswith("the workload's own")
+
+    @property
     def has_session(self) -> bool:
         """Whether the workload's jobs run in a session or batch (and are not rejected)."""
         return self.interactive_ttl is not None
