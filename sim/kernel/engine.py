@@ -307,41 +307,28 @@ class Engine(Dispatcher):
     # --- jobs -------------------------------------------------------------------------------
 
     def submit(self, wl: WorkloadRun, k: int, quantum: float, session: Session | None) -> Job:
+        job = self._submitted(wl, k, quantum, session)
+        if job.state == FINAL:
+            return job  # refused by its session
         if wl.preprocess:  # R41: pre-processing lanes before the QPU's queue
-            return self._submit_preprocessed(wl, k, quantum, session)
-        b = wl.backend
-        self.seq += 1
-        job = Job.new(f"{wl.name}.{k}", self.seq, wl, session, quantum)
-        self.log.extend((self.env.now, b.name, "submit", job.id, session.id if session else None,
-                         job.user, (wl.name, wl.mode, quantum)))  # fmt: skip
-        self.hold()
+            return self._to_lanes(job)
         if session is not None:
-            if not session.accepting:
-                # R16/R17: a closed or ended session rejects new jobs.
-                self._finalize(job, "error", session.refusal())
-                return job
-            session.jobs_submitted += 1
-            if session.first_job is None:
-                session.first_job = job
             session.queue.append(job)
             session.queued += 1
+        b = wl.backend
         self._enqueue(b, job)
         self.request_dispatch(b)
         return job
 
-    # --- pre-processing lanes (R41) ------------------------------------------------------------
-
-    def _submit_preprocessed(self, wl: WorkloadRun, k: int, quantum: float,
-                             session: Session | None) -> Job:  # fmt: skip
-        """R41 (docs: execution-modes-faq): a job with a ``preprocess`` time shows RUNNING as
-        soon as its classical pre-processing starts in one of the backend's lanes, and only
-        then enters the QPU's queue. Submitted now (the session's bookkeeping is done now, as
-        for any submission); queued when its pre-processing ends (:meth:`_preprocessed`)."""
-        b = wl.backend
+    def _submitted(self, wl: WorkloadRun, k: int, quantum: float,
+                   session: Session | None) -> Job:  # fmt: skip
+        """A new job, logged as submitted and counted by its session; FINAL already if its
+        session no longer takes jobs (R16/R17: a closed or ended session rejects them)."""
         self.seq += 1
         job = Job.new(f"{wl.name}.{k}", self.seq, wl, session, quantum)
-        self.log.add(self.env.now, b.name, "submit", job.id, session.id if session else None,
-                     wl.user, (wl.name, wl.mode, quantum))  # fmt: skip
+        self.log.extend((self.env.now, wl.backend.name, "submit", job.id,
+                         session.id if session else None, job.user,
+                         (wl.name, wl.mode, quantum)))  # fmt: skip
         self.hold()
         if session is not None:
             if not session.accepting:
@@ -350,13 +337,23 @@ class Engine(Dispatcher):
             session.jobs_submitted += 1
             if session.first_job is None:
                 session.first_job = job
+        return job
+
+    # --- pre-processing lanes (R41) ------------------------------------------------------------
+
+    def _to_lanes(self, job: Job) -> Job:
+        """R41 (docs: execution-modes-faq): a job with a ``preprocess`` time shows RUNNING as
+        soon as its classical pre-processing starts in one of the backend's lanes, and only
+        then enters the QPU's queue (:meth:`_preprocessed`)."""
+        b, session = job.backend, job.session
+        if session is not None:
             session.preprocessing.append(job)  # a job in flight: keeps the ITTL off (R14)
         job.state = WAITING_LANE
         b.lane_queue.append(job)
         self._fill_lanes(b)
         if job.state == WAITING_LANE:  # no lane free: the log must say it is not queued yet
             self.log.add(self.env.now, b.name, "preprocess_wait", job.id,
-                         session.id if session else None, wl.user)  # fmt: skip
+                         session.id if session else None, job.user)  # fmt: skip
         return job
 
     def _fill_lanes(self, b: BackendState) -> None:
