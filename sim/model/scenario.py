@@ -290,7 +290,9 @@ class Workload(_Model):
     max_execution_time: float | None = None
     close: Literal["after_last", "never"] = "after_last"
     open_at: float | None = None  # when the session is opened; default: the workload's start
-    trace: list[TraceStep] | None = None  # pattern trace: the recorded steps (sim.kernel.trace)
+    # pattern trace: the recorded steps (sim.kernel.trace, issue 17). Left out of dumps when
+    # absent, like replay, so that files of the other patterns read as before.
+    trace: list[TraceStep] | None = Field(default=None, exclude_if=lambda v: v is None)
     # pattern: replay — recorded jobs at absolute submission times (sim/traces, issue 18).
     # Left out of dumps when absent, so that files of the other patterns read as before
     # (in older versions too).
