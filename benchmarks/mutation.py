@@ -309,6 +309,14 @@ MUTANTS: list[Mutant] = [
            "an active session does not count against the cost limit"),
     Mutant("R39-no-stop", E, '                self._stop_running(job, "cost_limit")',
            "                pass", "the cost limit lets the running job finish"),
+    Mutant("R40-due-dropped", E, "(not self.stopped and self._drain_system_jobs())",
+           "(not self.stopped and False)",
+           "a calibration that fell due is dropped when the user work ends (fact 10)"),
+    Mutant("R41-lanes-unbounded", E, "while q and b.lanes_busy < lanes and not self.stopped:",
+           "while q and not self.stopped:", "every job pre-processes at once, lanes ignored"),
+    Mutant("R41-batches-idle-closed", E,
+           "if idle is not None and (s.holds or self.knobs.idle_close_batches):",
+           "if idle is not None:", "batches are idle-closed under ibm-2025 too"),
 ]
 # fmt: on
 
