@@ -62,23 +62,6 @@ def choose(scenario: sim.Scenario):
     return workload, variants[name], plain
 
 
-def timelines(scenario: sim.Scenario, result: sim.Result, runs, name: str, plain: str,
-              backend: str) -> None:  # fmt: skip
-    st.subheader("Timelines")
-    by = widgets.color_by("ivb_color_by")
-    # The Gantts take the most time to build (seconds for a big scenario): kept likewise.
-    gantts = state.derived(
-        result,
-        ("iterative_vs_batch gantts", name, plain, by),
-        lambda: comparison.gantts(runs, backend, by, widgets.colors(scenario, by)),
-    )
-    labels = list(runs)
-    for row in (labels[:2], labels[2:]):
-        for col, label in zip(st.columns(2), row, strict=True):
-            with col:
-                widgets.chart(gantts[label], key=f"ivb_gantt_{label}")
-
-
 def main() -> None:
     scenario, result = sidebar.page(
         "Iterative vs batch",
@@ -114,7 +97,8 @@ def main() -> None:
         widgets.chart(drawn["order"], key="ivb_order")
     with right:
         widgets.chart(drawn["waits"], key="ivb_waits")
-    timelines(scenario, result, runs, name, plain, workload.backend)
+    comparison.gantt_grid(scenario, result, runs, workload.backend, "ivb",
+                          ("iterative_vs_batch gantts", name, plain))  # fmt: skip
 
 
 main()

@@ -11,7 +11,7 @@ import sim
 from sim.experiments import compare
 from sim.kernel.trace import ARMS, read_workload, variants
 from sim.model.units import format_duration, parse_duration
-from ui import comparison, sidebar, state, widgets
+from ui import comparison, sidebar
 from ui.text import md
 
 KEY = "program_trace"  # (file name, the validated trace workload) in st.session_state
@@ -90,18 +90,14 @@ def main() -> None:
         metrics, ["makespan", "mean_wait", "usage_billed", "others_mean_wait"], colors, "program"
     )
     st.dataframe(comparison.metrics_table(metrics), hide_index=True, key="program_metrics")
-    st.subheader("Timelines")
-    by = widgets.color_by("program_color_by")
-    gantts = state.derived(
+    comparison.gantt_grid(
+        scenario,
         result,
-        ("your_program gantts", name, backend, user, start, by, spec.model_dump_json()),
-        lambda: comparison.gantts(runs, backend, by, widgets.colors(scenario, by)),
+        runs,
+        backend,
+        "program",
+        ("your_program gantts", name, backend, user, start, spec.model_dump_json()),
     )
-    labels = list(runs)
-    for row in (labels[:2], labels[2:]):
-        for col, label in zip(st.columns(2), row, strict=False):
-            with col:
-                widgets.chart(gantts[label], key=f"program_gantt_{label}")
 
 
 main()

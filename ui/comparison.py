@@ -68,6 +68,30 @@ def gantts(
     return figs
 
 
+def gantt_grid(
+    scenario: sim.Scenario,
+    result: sim.Result,
+    runs: Mapping[str, sim.Result],
+    backend: str,
+    prefix: str,
+    cache_key: tuple,
+) -> None:
+    """The variants' Gantts two by two under a "colour by" choice, built once per
+    ``cache_key`` while ``result`` stays current (they take seconds for a big scenario)."""
+    st.subheader("Timelines")
+    by = widgets.color_by(f"{prefix}_color_by")
+    drawn = state.derived(
+        result,
+        (*cache_key, by),
+        lambda: gantts(runs, backend, by, widgets.colors(scenario, by)),
+    )
+    labels = list(runs)
+    for row in (labels[:2], labels[2:]):
+        for col, label in zip(st.columns(2), row, strict=False):
+            with col:
+                widgets.chart(drawn[label], key=f"{prefix}_gantt_{label}")
+
+
 def metrics_table(metrics: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
     """Metric rows × variant columns, durations written out (``5m 02s``)."""
     rows = []
